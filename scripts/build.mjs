@@ -1,0 +1,35 @@
+// Bundles the CLI with esbuild (code-split ESM: commands load lazily, so start-up stays fast)
+// and writes the config JSON Schema for editors. Runs on `npm ci` (prepare) and `npm test`.
+import { build } from 'esbuild';
+import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+
+await build({
+  entryPoints: [join(root, 'src/cli.ts')],
+  outdir: join(root, 'dist'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  minifySyntax: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  define: { __SECGATE_VERSION__: JSON.stringify(pkg.version) },
+  // Some CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __secgateCreateRequire } from 'node:module'; const require = __secgateCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+// The config schema, generated from the same TypeScript the loader validates with.
+const tmp = join(root, 'dist', '.schema.mjs');
+await build({ entryPoints: [join(root, 'src/config/schema.ts')], outfile: tmp, bundle: true, format: 'esm', platform: 'node', logLevel: 'warning' });
+const { configSchema } = await import(pathToFileURL(tmp).href);
+rmSync(tmp);
+mkdirSync(join(root, 'schema'), { recursive: true });
+writeFileSync(join(root, 'schema', 'secgate.schema.json'), `${JSON.stringify(configSchema, null, 2)}\n`);

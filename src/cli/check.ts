@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Run } from 'sarif';
+import { loadConfig } from '../config/load.js';
+import { ConfigError, OutputError, ReportError, SecgateError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { readReport } from '../io/read-report.js';
+import { gate } from '../pipeline.js';
+import { exitCodeFor } from '../policy/verdict.js';
+import { renderConsole } from '../report/console.js';
+import { fitGithubLimits } from '../sarif/github-limits.js';
+import { createSarifValidator } from '../sarif/validate.js';
+import { useColor, write, type CliContext, type CommonOptions } from './context.js';
+import { assignFormats } from './formats.js';
+
+export interface CheckOptions extends CommonOptions {
+  sarif: string;
+  config?: string;
+  format: string[];
+  json?: boolean;
+  sarifSchema?: string;
+}
+
+/** Several reports can fail at once; the user sees one line for each. */
+export class ManyErrors extends SecgateError {
+  override readonly name = 'ManyErrors';
+  constructor(readonly errors: SecgateError[]) {
+    super(errors.map((e) => e.oneLine()).join('\n'));
+  }
+  override oneLine(): string {
+    return this.message;
+  }
+}
+
+export async function check(reports: string[], opts: CheckOptions, ctx: CliContext): Promise<number> {
+  const config = await loadConfig(opts.config ? resolve(ctx.cwd, opts.config) : undefined, ctx.cwd);
+  const inputs = assignFormats(reports, opts.format ?? []);
+  if (!inputs.length) {
+    throw new ConfigError('no reports given', 'name the report files: secgate check grype.json trivy.json semgrep.sarif');
+  }
+  const settled = await Promise.allSettled(inputs.map((i) => readReport({ ...i, path: resolve(ctx.cwd, i.path) }, { unknownSeverity: config.policy.unknown_severity }).then((r) => ({ ...r, shown: i.path }))));
+  const errors = settled.flatMap((s) => (s.status === 'rejected' ? [asSecgate(s.reason)] : []));
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new ManyErrors(errors);
+  const runs: Run[] = settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.runs.map((run) => relabel(run, s.value.shown)) : []));
+
+  const { log, verdict } = gate({ runs, config, now: ctx.now() });
+
+  const schema = opts.sarifSchema ? await readSchema(opts.sarifSchema, ctx) : undefined;
+  const problems = createSarifValidator(schema)(log);
+  if (problems.length) {
+    const p = problems[0]!;
+    throw new OutputError(`the merged SARIF log is invalid at ${p.path}: ${p.message}`, 'this is a secgate bug: run with --debug and report it with the input reports');
+  }
+  const out = fitGithubLimits(log);
+  await writeFileAtomic(resolve(ctx.cwd, opts.sarif), `${JSON.stringify(out, null, 2)}\n`);
+
+  if (opts.json) {
+    await write(ctx.stderr, renderConsole(log, { color: useColor(ctx, opts, ctx.stderr), quiet: opts.quiet ?? false }));
+    await write(ctx.stdout, `${JSON.stringify({ ...verdict, sarif: opts.sarif, exitCode: exitCodeFor(verdict.status) }, null, 2)}\n`);
+  } else {
+    await write(ctx.stdout, renderConsole(log, { color: useColor(ctx, opts), quiet: opts.quiet ?? false }));
+  }
+  return exitCodeFor(verdict.status);
+}
+
+/** Runs record the report path as the user typed it (relative), not the absolute path. */
+function relabel(run: Run, shown: string): Run {
+  const src = run.properties?.['source'] as { file?: string } | undefined;
+  if (src) src.file = shown;
+  return run;
+}
+
+function asSecgate(e: unknown): SecgateError {
+  if (e instanceof SecgateError) return e;
+  return new ReportError('report', (e as Error)?.message ?? String(e));
+}
+
+async function readSchema(path: string, ctx: CliContext): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await readFile(resolve(ctx.cwd, path), 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(`--sarif-schema ${path}: ${(e as Error).message}`, 'point it at sarif-schema-2.1.0.json');
+  }
+}

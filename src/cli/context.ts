@@ -1,0 +1,34 @@
+import type { Writable } from 'node:stream';
+
+/**
+ * Everything the commands take from the outside world, read once at the edge (main.ts) and
+ * passed in, so commands are testable in-process and no library code reads process.env.
+ */
+export interface CliContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+  now: () => Date;
+}
+
+export interface CommonOptions {
+  color?: boolean;
+  debug?: boolean;
+  quiet?: boolean;
+}
+
+/** Colour only for a terminal, never when NO_COLOR is set (any value) or --no-color is given. */
+export function useColor(ctx: CliContext, opts: CommonOptions, stream: { isTTY?: boolean } = ctx.stdout): boolean {
+  if (opts.color === false) return false;
+  if (ctx.env['NO_COLOR'] !== undefined && ctx.env['NO_COLOR'] !== '') return false;
+  if (ctx.env['FORCE_COLOR'] !== undefined && ctx.env['FORCE_COLOR'] !== '0') return true;
+  return stream.isTTY === true && ctx.env['TERM'] !== 'dumb';
+}
+
+export function write(stream: Writable, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.write(text)) resolve();
+    else stream.once('drain', () => resolve());
+  });
+}

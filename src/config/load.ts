@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node, type Document } from 'yaml';
+import { ConfigError } from '../errors.js';
+import { configSchema } from './schema.js';
+import { DEFAULT_POLICY } from './sections/policy.js';
+import type { Config } from './types.js';
+
+export const DEFAULT_CONFIG_FILE = 'secgate.yml';
+
+/** The configuration with nothing configured: fail on any unsuppressed critical or high. */
+export function defaultConfig(): Config {
+  return { source: undefined, policy: structuredClone(DEFAULT_POLICY) };
+}
+
+/**
+ * Load secgate.yml: an explicit path must exist; the default path is used when present.
+ * Every problem is a ConfigError naming the file, line:column and the YAML path.
+ */
+export async function loadConfig(path: string | undefined, cwd = process.cwd()): Promise<Config> {
+  const explicit = path !== undefined;
+  const file = path ?? (existsSync(`${cwd}/${DEFAULT_CONFIG_FILE}`) ? `${cwd}/${DEFAULT_CONFIG_FILE}` : undefined);
+  if (!file) return defaultConfig();
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, explicit ? 'check the --config path' : undefined);
+  }
+  return parseConfig(text, path ?? DEFAULT_CONFIG_FILE);
+}
+
+/** The pure half of loadConfig. */
+export function parseConfig(text: string, file: string): Config {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const pos = yamlError.linePos?.[0];
+    throw new ConfigError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${yamlError.message.split('\n')[0]}`, 'fix the YAML syntax');
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`${file}: the configuration must be a mapping (key: value), not ${Array.isArray(raw) ? 'a list' : typeof raw}`);
+  }
+  const problem = validate(raw);
+  if (problem) {
+    const where = locate(doc, lines, problem.path);
+    throw new ConfigError(`${file}${where ? `:${where}` : ''}: ${problem.path.length ? problem.path.join('.').replace(/\.(\d+)/g, '[$1]') : '(top level)'}: ${problem.message}`, 'see schema/secgate.schema.json or `secgate --help`');
+  }
+  return withDefaults(raw as Record<string, unknown>, file);
+}
+
+function withDefaults(raw: Record<string, unknown>, file: string): Config {
+  const policy = { ...structuredClone(DEFAULT_POLICY), ...((raw['policy'] as object | undefined) ?? {}) };
+  return { source: file, policy };
+}
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+
+function validate(raw: unknown): { path: (string | number)[]; message: string } | undefined {
+  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+  if (compiled(raw)) return undefined;
+  const errors = compiled.errors ?? [];
+  // The most specific error first: the deepest path, and "unknown key" over the rest.
+  const best = [...errors].sort((a, b) => depth(b) - depth(a) || score(b) - score(a))[0]!;
+  return { path: pathOf(best), message: messageOf(best) };
+}
+
+function depth(e: ErrorObject): number {
+  return pathOf(e).length;
+}
+function score(e: ErrorObject): number {
+  return e.keyword === 'additionalProperties' ? 2 : e.keyword === 'enum' || e.keyword === 'type' ? 1 : 0;
+}
+
+function pathOf(e: ErrorObject): (string | number)[] {
+  const parts = e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  if (e.keyword === 'additionalProperties') parts.push(String((e.params as { additionalProperty: string }).additionalProperty));
+  return parts;
+}
+
+function messageOf(e: ErrorObject): string {
+  const sch = e.parentSchema as { properties?: Record<string, unknown> } | undefined;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `unknown key (allowed: ${Object.keys(sch?.properties ?? {}).join(', ')})`;
+    case 'enum':
+      return `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    case 'required':
+      return `missing required key "${(e.params as { missingProperty: string }).missingProperty}"`;
+    default:
+      return e.message ?? 'is invalid';
+  }
+}
+
+/** line:col of a YAML path (the key, for an unknown key; else the value). */
+function locate(doc: Document, lines: LineCounter, path: (string | number)[]): string | undefined {
+  let node: Node | null | undefined = doc.contents as Node | null;
+  let offset: number | undefined = node?.range?.[0];
+  for (const part of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === part);
+      if (!pair) break;
+      offset = (pair.key as Node | null)?.range?.[0] ?? offset;
+      node = pair.value as Node | null;
+      if (node?.range) offset = node.range[0];
+      if (part === path[path.length - 1] && pair.key && (pair.key as Node).range) offset = (pair.key as Node).range![0];
+    } else if (isSeq(node) && typeof part === 'number') {
+      node = node.items[part] as Node | null;
+      if (node?.range) offset = node.range[0];
+    } else break;
+  }
+  if (offset === undefined) return undefined;
+  const { line, col } = lines.linePos(offset);
+  return `${line}:${col}`;
+}

@@ -1,0 +1,100 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Log } from 'sarif';
+import { readVerdict, type Reason, type Verdict } from '../policy/verdict.js';
+import { SEVERITIES, type Severity } from '../sarif/severity.js';
+import { summarise, sumCounts } from '../sarif/summary.js';
+import { forTerminalLine } from '../text/escape.js';
+import type { RenderOptions, Reporter } from './types.js';
+
+/** The one screen: tool × severity table, distinct count after merging, verdict and reasons. */
+export const consoleReporter: Reporter = {
+  format: 'console',
+  description: 'table of findings per tool and severity, the verdict and its reasons (default on a terminal)',
+  extension: 'txt',
+  render(log, opts) {
+    return renderConsole(log, opts);
+  },
+};
+
+const SEV_LABEL: Record<Severity, string> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info' };
+
+export function renderConsole(log: Log, opts: RenderOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const verdict = readVerdict(log);
+  const summary = verdict?.summary ?? summarise(log);
+  const out: string[] = [];
+  const line = verdictLine(c, verdict, summary.distinctTotal);
+  if (opts.quiet) return `${line}\n`;
+
+  const header = ['tool', ...SEVERITIES.map((s) => SEV_LABEL[s]), 'suppressed'];
+  const rows: string[][] = summary.tools.map((t) => [
+    `${forTerminalLine(t.tool, 40)}${t.succeeded ? '' : t.optional ? ' (failed, optional)' : ' (FAILED)'}`,
+    ...SEVERITIES.map((s) => String(t.counts[s])),
+    String(t.suppressed),
+  ]);
+  rows.push(['all tools', ...SEVERITIES.map((s) => String(summary.total[s])), String(summary.suppressed)]);
+  rows.push(['distinct', ...SEVERITIES.map((s) => String(summary.distinct[s])), '']);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (cells: string[], style?: (s: string, i: number) => string) =>
+    cells.map((cell, i) => {
+      const padded = i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!);
+      return style ? style(padded, i) : padded;
+    }).join('  ');
+  const sevColor = (s: string, i: number, raw: string) => {
+    const sev = SEVERITIES[i - 1];
+    if (!sev || raw === '0') return raw === '0' ? c.dim(s) : s;
+    return sev === 'critical' ? c.red.bold(s) : sev === 'high' ? c.red(s) : sev === 'medium' ? c.yellow(s) : s;
+  };
+  out.push(c.bold(fmt(header)));
+  rows.forEach((r, ri) => {
+    const styled = fmt(r, (s, i) => sevColor(s, i, r[i]!));
+    out.push(ri >= rows.length - 2 ? c.bold(styled) : styled);
+  });
+  const merged = sumCounts(summary.total) - summary.distinctTotal;
+  out.push(
+    c.dim(
+      `${summary.distinctTotal} distinct issue${summary.distinctTotal === 1 ? '' : 's'} from ${sumCounts(summary.total)} findings` +
+        (merged > 0 ? ` (${merged} duplicate sighting${merged === 1 ? '' : 's'} merged across tools/paths; ${summary.sharedAcrossTools} seen by more than one tool)` : ''),
+    ),
+  );
+  out.push('');
+  out.push(line);
+  if (verdict) {
+    for (const r of verdict.reasons) out.push(...reasonLines(c, r, c.red('✗')));
+    for (const w of verdict.warnings) out.push(...reasonLines(c, w, c.yellow('!')));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function verdictLine(c: ChalkInstance, v: Verdict | undefined, distinct: number): string {
+  if (!v) return `${c.bold('no verdict')} in this log (${distinct} distinct issues)`;
+  switch (v.status) {
+    case 'pass':
+      return `${c.green.bold('PASS')} — the policy holds${v.warnings.length ? ` (${v.warnings.length} warning${v.warnings.length === 1 ? '' : 's'})` : ''}`;
+    case 'fail':
+      return `${c.red.bold('FAIL')} — ${v.reasons.length} policy rule${v.reasons.length === 1 ? '' : 's'} violated`;
+    default:
+      return `${c.red.bold('ERROR')} — no verdict possible: ${v.reasons.filter((r) => r.code === 'scanner-failed').length} scanner(s) failed`;
+  }
+}
+
+function reasonLines(c: ChalkInstance, r: Reason, mark: string): string[] {
+  const lines = [`  ${mark} ${r.rule ? `${c.bold(forTerminalLine(r.rule))}: ` : ''}${forTerminalLine(r.message, 300)}`];
+  for (const f of r.findings ?? []) {
+    const where = f.location ? ` ${forTerminalLine(displayUri(f.location), 80)}${f.line ? `:${f.line}` : ''}` : '';
+    const pkg = f.package ? ` ${forTerminalLine(f.package, 60)}` : '';
+    const fix = f.fixedVersions?.length ? c.green(` → fix: ${forTerminalLine(f.fixedVersions.join(', '), 60)}`) : '';
+    lines.push(`      ${f.severity.padEnd(8)} ${forTerminalLine(f.ruleId, 60)}${pkg} ${c.dim(`[${forTerminalLine(f.tool, 20)}]`)}${where}${fix}`);
+  }
+  if ((r.count ?? 0) > (r.findings?.length ?? 0)) lines.push(c.dim(`      … and ${(r.count ?? 0) - (r.findings?.length ?? 0)} more (see the SARIF log or \`secgate explain\`)`));
+  return lines;
+}
+
+/** Artifact URIs are percent-encoded; people read paths. */
+export function displayUri(uri: string): string {
+  try {
+    return decodeURIComponent(uri);
+  } catch {
+    return uri;
+  }
+}

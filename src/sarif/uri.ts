@@ -1,0 +1,31 @@
+/**
+ * SARIF artifact URIs for paths that scanners report: repository-relative, forward slashes,
+ * percent-encoded where the URI grammar needs it. GitHub resolves relative URIs against the
+ * checkout, so absolute container paths (/usr/lib/…) lose their leading slash.
+ */
+export function toArtifactUri(path: string): string {
+  let p = path.replace(/\\/g, '/').trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) return encodeUriLoose(p); // already a URL (DAST)
+  p = p.replace(/^\.\//, '').replace(/^\/+/, '');
+  if (p === '') p = '.';
+  return p.split('/').map(encodeSegment).join('/');
+}
+
+function encodeSegment(seg: string): string {
+  // encodeURIComponent, but keep characters that are legal in a path segment readable.
+  return encodeURIComponent(seg).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%3D/g, '=');
+}
+
+function encodeUriLoose(u: string): string {
+  try {
+    return new URL(u).href;
+  } catch {
+    return encodeURI(u);
+  }
+}
+
+/** A short, safe slug for categories and ids: letters, digits, dot, dash, underscore. */
+export function slug(s: string): string {
+  const out = s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  return out.slice(0, 60) || 'report';
+}

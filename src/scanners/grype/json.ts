@@ -1,0 +1,183 @@
+import type { Run, Suppression } from 'sarif';
+import { RunBuilder } from '../../sarif/builder.js';
+import { parseSeverityLabel } from '../../sarif/severity.js';
+import type { CvssScore } from '../../sarif/props.js';
+import { purlCore, packageKey } from '../package-id.js';
+import { arr, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
+import type { Adapter, AdapterContext } from '../types.js';
+
+/**
+ * Grype `-o json` (descriptor/matches/source). Works across schema versions: the current one
+ * (fix.versions/fix.state, epss, knownExploited) and older ones (no `fix`, `fixedInVersion`,
+ * string `source.target`). One result per match; ignoredMatches become suppressed results.
+ */
+export const grypeJson: Adapter = {
+  id: 'grype',
+  title: 'Grype JSON (-o json)',
+  kind: 'container',
+  input: 'json',
+  detect(doc) {
+    if (!isObj(doc) || !Array.isArray(doc['matches'])) return false;
+    const d = doc['descriptor'];
+    if (isObj(d) && d['name'] === 'grype') return true;
+    // Descriptor stripped: fall back on the match shape.
+    const first = doc['matches'][0];
+    return isObj(first) && isObj(first['vulnerability']) && isObj(first['artifact']);
+  },
+  toRuns(doc, ctx) {
+    return [convert(obj(doc, '$'), ctx)];
+  },
+};
+
+function convert(doc: Obj, ctx: AdapterContext): Run {
+  const descriptor = isObj(doc['descriptor']) ? doc['descriptor'] : {};
+  const version = optStr(descriptor['version'], '$.descriptor.version');
+  const source = isObj(doc['source']) ? doc['source'] : {};
+  const sourceType = optStr(source['type'], '$.source.type');
+  const target = targetName(source['target']);
+  const kind = sourceType === 'image' ? 'container' : 'sca';
+  const b = new RunBuilder(
+    { name: 'grype', version: version && !version.startsWith('[') ? version : undefined, informationUri: 'https://github.com/anchore/grype', organization: 'Anchore' },
+    kind,
+    ctx,
+    grypeJson.id,
+  );
+  if (target) b.setProperty('target', target);
+  const matches = arr(doc['matches'], '$.matches');
+  matches.forEach((m, i) => addMatch(b, obj(m, `$.matches[${i}]`), `$.matches[${i}]`, target, undefined));
+  optArr(doc['ignoredMatches'], '$.ignoredMatches').forEach((m, i) => {
+    const path = `$.ignoredMatches[${i}]`;
+    const mo = obj(m, path);
+    const rules = optArr(mo['appliedIgnoreRules'], `${path}.appliedIgnoreRules`).filter(isObj);
+    const reasons = rules.map((r) => optStr(r['reason'], `${path}.appliedIgnoreRules.reason`)).filter((r): r is string => !!r);
+    const suppression: Suppression = {
+      kind: 'external',
+      status: 'accepted',
+      justification: reasons.length ? reasons.join('; ') : 'ignored by a grype ignore rule',
+      properties: { source: 'grype', rules },
+    };
+    addMatch(b, mo, path, target, suppression);
+  });
+  return b.build();
+}
+
+function targetName(t: unknown): string | undefined {
+  if (typeof t === 'string') return t;
+  if (isObj(t)) return optStr(t['userInput'], '$.source.target.userInput') ?? optStr(t['path'], '$.source.target.path');
+  return undefined;
+}
+
+function addMatch(b: RunBuilder, m: Obj, path: string, target: string | undefined, suppression: Suppression | undefined): void {
+  const v = obj(m['vulnerability'], `${path}.vulnerability`);
+  const a = obj(m['artifact'], `${path}.artifact`);
+  const id = str(v['id'], `${path}.vulnerability.id`);
+  const name = str(a['name'], `${path}.artifact.name`);
+  const version = optStr(a['version'], `${path}.artifact.version`) ?? '';
+  const type = optStr(a['type'], `${path}.artifact.type`);
+  const purl = optStr(a['purl'], `${path}.artifact.purl`) || undefined;
+  const nativeSeverity = optStr(v['severity'], `${path}.vulnerability.severity`);
+  const related = optArr(m['relatedVulnerabilities'], `${path}.relatedVulnerabilities`).filter(isObj);
+
+  const fix = isObj(v['fix']) ? v['fix'] : undefined;
+  let fixedVersions = fix ? optArr(fix['versions'], `${path}.vulnerability.fix.versions`).filter((x): x is string => typeof x === 'string' && x !== '') : [];
+  const legacyFix = optStr(v['fixedInVersion'], `${path}.vulnerability.fixedInVersion`);
+  if (!fixedVersions.length && legacyFix) fixedVersions = [legacyFix];
+  const fixState = normaliseFixState(fix ? optStr(fix['state'], `${path}.vulnerability.fix.state`) : legacyFix ? 'fixed' : undefined);
+
+  const cvss = [...cvssOf(v['cvss'], `${path}.vulnerability.cvss`), ...related.flatMap((r, i) => cvssOf(r['cvss'], `${path}.relatedVulnerabilities[${i}].cvss`))];
+  const score = bestScore(cvss);
+  const aliases = [...new Set(related.map((r) => optStr(r['id'], `${path}.relatedVulnerabilities.id`)).filter((x): x is string => !!x && x !== id))];
+  const description =
+    optStr(v['description'], `${path}.vulnerability.description`) ??
+    related.map((r) => optStr(r['description'], `${path}.relatedVulnerabilities.description`)).find((d) => !!d);
+  const urls = optArr(v['urls'], `${path}.vulnerability.urls`).filter((u): u is string => typeof u === 'string');
+  const dataSource = optStr(v['dataSource'], `${path}.vulnerability.dataSource`);
+  const epss = Math.max(-1, ...optArr(v['epss'], `${path}.vulnerability.epss`).filter(isObj).map((e) => optNum(e['epss'], `${path}.vulnerability.epss.epss`) ?? -1));
+  const kev = optArr(v['knownExploited'], `${path}.vulnerability.knownExploited`).length > 0;
+
+  const locations = optArr(a['locations'], `${path}.artifact.locations`).filter(isObj);
+  const locPath = (l: Obj) => optStr(l['path'], `${path}.artifact.locations.path`) ?? optStr(l['RealPath'], `${path}.artifact.locations.RealPath`);
+  const layer = (l: Obj) => optStr(l['layerID'], `${path}.artifact.locations.layerID`);
+  const primary = locations[0];
+  const pkgLabel = `${name}${version ? `@${version}` : ''}`;
+  const uri = (primary && locPath(primary)) || target || pkgLabel;
+
+  b.rule({
+    id,
+    shortDescription: description ? firstSentence(description) : `${id} in ${name}`,
+    fullDescription: description,
+    help: [description, fixedVersions.length ? `Fixed in: ${fixedVersions.join(', ')}` : undefined, ...urls].filter(Boolean).join('\n\n'),
+    helpUri: dataSource?.startsWith('http') ? dataSource : urls[0],
+    tags: ['vulnerability'],
+  });
+  b.add({
+    ruleId: id,
+    message: `${id}: ${pkgLabel}${type ? ` (${type})` : ''} is vulnerable${fixedVersions.length ? `; fixed in ${fixedVersions.join(', ')}` : fixState === 'wont-fix' ? "; the vendor won't fix" : '; no fix available'}`,
+    severity: parseSeverityLabel(nativeSeverity),
+    nativeSeverity,
+    score,
+    location: {
+      uri,
+      message: primary && layer(primary) ? `layer ${layer(primary)}` : undefined,
+      logicalName: pkgLabel,
+      logicalKind: 'package',
+    },
+    relatedLocations: locations.slice(1).map((l) => ({ uri: locPath(l) ?? uri, message: layer(l) ? `layer ${layer(l)}` : undefined })),
+    identity: [id, type, name, uri],
+    properties: {
+      vulnerabilityId: id,
+      aliases,
+      purl: purlCore(purl) ?? packageKey(type, name, version),
+      packageName: name,
+      packageVersion: version,
+      ecosystem: type,
+      fixedVersions,
+      fixState,
+      cvss,
+      ...(epss >= 0 ? { epss } : {}),
+      ...(kev ? { kev } : {}),
+    },
+    suppressions: suppression ? [suppression] : undefined,
+  });
+}
+
+function cvssOf(x: unknown, path: string): CvssScore[] {
+  return optArr(x, path)
+    .filter(isObj)
+    .flatMap((c) => {
+      const metrics = isObj(c['metrics']) ? c['metrics'] : {};
+      const score = optNum(metrics['baseScore'], `${path}.metrics.baseScore`);
+      if (score === undefined) return [];
+      const out: CvssScore = { score };
+      const version = optStr(c['version'], `${path}.version`);
+      const vector = optStr(c['vector'], `${path}.vector`);
+      const source = optStr(c['source'], `${path}.source`);
+      if (version) out.version = version;
+      if (vector) out.vector = vector;
+      if (source) out.source = source;
+      return [out];
+    });
+}
+
+/** The newest CVSS version's highest base score. */
+export function bestScore(cvss: CvssScore[]): number | undefined {
+  if (!cvss.length) return undefined;
+  const major = (c: CvssScore) => Number.parseFloat(c.version ?? (c.vector?.startsWith('CVSS:') ? c.vector.slice(5, 8) : '2'));
+  const top = Math.max(...cvss.map(major));
+  return Math.max(...cvss.filter((c) => major(c) === top).map((c) => c.score));
+}
+
+function normaliseFixState(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  const t = s.toLowerCase();
+  if (t === 'fixed') return 'fixed';
+  if (t === 'not-fixed' || t === 'not_fixed' || t === 'affected') return 'not-fixed';
+  if (t === 'wont-fix' || t === 'will_not_fix' || t === "won't fix") return 'wont-fix';
+  return t;
+}
+
+export function firstSentence(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  const m = /^(.{20,200}?[.!?])(\s|$)/.exec(one);
+  return (m ? m[1]! : one.slice(0, 200)) || one;
+}

@@ -1,0 +1,22 @@
+import type { Adapter } from './types.js';
+import { grypeJson } from './grype/json.js';
+import { trivyJson } from './trivy/json.js';
+import { sarifLog } from './sarif/sarif.js';
+
+/**
+ * Every report format secgate reads. Order matters only for detection: more specific shapes
+ * first, SARIF (which any tool can emit) last. A new format is one file and one line here.
+ */
+export const adapters: readonly Adapter[] = [
+  grypeJson,
+  trivyJson,
+  sarifLog,
+];
+
+export function adapterById(id: string): Adapter | undefined {
+  return adapters.find((a) => a.id === id);
+}
+
+export function formatIds(): string[] {
+  return adapters.map((a) => a.id);
+}

@@ -1,0 +1,164 @@
+import type { Log, Result, Run, ReportingDescriptor } from 'sarif';
+import toolKinds from '../../../rules/tool-kinds.json' with { type: 'json' };
+import { FINGERPRINT_KEY, uniq } from '../../sarif/builder.js';
+import { digest } from '../../sarif/hash.js';
+import { TOOL_KINDS, type FindingProps, type ToolKind } from '../../sarif/props.js';
+import { isSeverity, levelFor, parseSeverityLabel, securitySeverity, severityFromLevel, severityFromScore, maxSeverity, type Severity } from '../../sarif/severity.js';
+import { arr, isObj, obj, optArr, ShapeError, str } from '../shape.js';
+import type { Adapter, AdapterContext } from '../types.js';
+
+/**
+ * SARIF 2.1.0 from any tool (Semgrep, CodeQL, gitleaks, Grype's/Trivy's/ZAP's own SARIF…).
+ * Runs are kept as they are — rules, locations, fingerprints, suppressions — and only
+ * completed: a normalised severity and GitHub's security-severity on every result, a level
+ * that matches it, a location on every result, descriptions on every rule, a stable
+ * fingerprint where the tool gave none. The parsed document is completed in place (it is
+ * the reader's own copy; cloning a 200,000-result log would double the memory).
+ */
+export const sarifLog: Adapter = {
+  id: 'sarif',
+  title: 'SARIF 2.1.0',
+  kind: 'sast',
+  input: 'json',
+  detect(doc) {
+    return isObj(doc) && Array.isArray(doc['runs']) && (doc['version'] === '2.1.0' || String(doc['$schema'] ?? '').includes('sarif'));
+  },
+  toRuns(doc, ctx) {
+    const d = obj(doc, '$');
+    if (d['version'] !== '2.1.0') throw new ShapeError('$.version', `expected SARIF version "2.1.0", found ${JSON.stringify(d['version'])}`);
+    const runs = arr(d['runs'], '$.runs');
+    return runs.map((r, i) => normaliseRun(obj(r, `$.runs[${i}]`) as unknown as Run, `$.runs[${i}]`, ctx, i, runs.length));
+  },
+};
+
+const KINDS = toolKinds as Record<string, string>;
+
+function kindForTool(name: string, run: Run): ToolKind {
+  const declared = run.properties?.['kind'];
+  if (typeof declared === 'string' && (TOOL_KINDS as readonly string[]).includes(declared)) return declared as ToolKind;
+  const k = KINDS[name.toLowerCase()];
+  return k && (TOOL_KINDS as readonly string[]).includes(k) ? (k as ToolKind) : 'sast';
+}
+
+function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number, count: number): Run {
+  const driver = obj(obj(run.tool, `${path}.tool`).driver, `${path}.tool.driver`);
+  const name = str(driver['name'], `${path}.tool.driver.name`);
+  const kind = kindForTool(name, run);
+  const rules = optArr(driver['rules'], `${path}.tool.driver.rules`) as ReportingDescriptor[];
+  rules.forEach((r, i) => {
+    obj(r, `${path}.tool.driver.rules[${i}]`);
+    str(r.id, `${path}.tool.driver.rules[${i}].id`);
+  });
+  run.tool.driver.rules = rules;
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const results = optArr(run.results, `${path}.results`) as Result[];
+  run.results = results;
+  const ruleSeverity = new Map<string, Severity>();
+
+  results.forEach((res, i) => {
+    const rp = `${path}.results[${i}]`;
+    obj(res, rp);
+    obj(res.message, `${rp}.message`);
+    // Resolve the rule by id or index, and make sure the id is on the result.
+    let rule: ReportingDescriptor | undefined;
+    const idx = res.ruleIndex ?? res.rule?.index;
+    if (typeof idx === 'number' && rules[idx]) rule = rules[idx];
+    const ruleId = res.ruleId ?? res.rule?.id ?? rule?.id ?? 'unknown-rule';
+    res.ruleId = ruleId;
+    rule ??= byId.get(ruleId) ?? byId.get(ruleId.split('/')[0]!);
+    if (!rule) {
+      rule = { id: ruleId };
+      rules.push(rule);
+      byId.set(ruleId, rule);
+    }
+
+    const { severity, score, native, unknown } = severityOfSarifResult(res, rule);
+    const prev = ruleSeverity.get(rule.id);
+    ruleSeverity.set(rule.id, prev ? maxSeverity(prev, severity) : severity);
+
+    const text = res.message.text ?? res.message.markdown ?? messageFromRule(res, rule);
+    res.message = { ...res.message, text: text || ruleId };
+    if (!res.locations?.length) {
+      const fallback = run.artifacts?.[0]?.location?.uri ?? '.';
+      res.locations = [{ physicalLocation: { artifactLocation: { uri: fallback } } }];
+    }
+    dropInvalidRegions(res);
+    const origLevel = res.level;
+    res.level = levelFor(severity);
+    const bag = (res.properties ??= {}) as Partial<FindingProps> & Record<string, unknown>;
+    bag.severity = severity;
+    bag['security-severity'] = securitySeverity(severity, score);
+    if (native !== undefined) bag.nativeSeverity = native;
+    if (origLevel && origLevel !== res.level) bag['nativeLevel'] = origLevel;
+    if (unknown) bag.severityUnknown = true;
+    bag.kind = typeof bag.kind === 'string' && (TOOL_KINDS as readonly string[]).includes(bag.kind) ? bag.kind : kind;
+    const ruleTags = Array.isArray(rule.properties?.tags) ? rule.properties.tags : [];
+    bag.tags = uniq(['security', bag.kind as string, ...(Array.isArray(bag.tags) ? bag.tags.filter((t) => typeof t === 'string') : []), ...ruleTags.filter((t) => /^(external\/cwe\/|CWE-)/i.test(t))]);
+    if (!res.partialFingerprints?.[FINGERPRINT_KEY]) {
+      const loc = res.locations[0]?.physicalLocation;
+      const snippet = loc?.region?.snippet?.text ?? loc?.contextRegion?.snippet?.text;
+      res.partialFingerprints = {
+        ...(res.partialFingerprints ?? {}),
+        [FINGERPRINT_KEY]: digest([name, ruleId, loc?.artifactLocation?.uri ?? '', snippet?.trim() ?? res.message.text ?? '']),
+      };
+    }
+  });
+
+  for (const r of rules) completeRule(r, ruleSeverity.get(r.id));
+  run.properties = { ...(run.properties ?? {}), kind, source: { file: ctx.file, format: sarifLog.id } };
+  const id = run.automationDetails?.id;
+  if (!id) run.automationDetails = { ...(run.automationDetails ?? {}), id: count > 1 ? `${ctx.category}-${index + 1}/` : `${ctx.category}/` };
+  run.invocations ??= [{ executionSuccessful: true }];
+  return run;
+}
+
+/** The tool's own label wins; a score is kept only when inside that label's band. */
+function severityOfSarifResult(res: Result, rule: ReportingDescriptor): { severity: Severity; score?: number; native?: string; unknown?: boolean } {
+  const numeric = (x: unknown): number | undefined => {
+    const n = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
+    return Number.isFinite(n) && n >= 0 && n <= 10 ? n : undefined;
+  };
+  const rp = res.properties ?? {};
+  const resultScore = numeric(rp['security-severity']);
+  const ruleScore = numeric(rule.properties?.['security-severity']);
+  // A severity word some tools put in properties (Semgrep, gitleaks, ours on re-read).
+  const word = [rp['severity'], rp['problem.severity'], rule.properties?.['problem.severity']].find((w) => typeof w === 'string') as string | undefined;
+  const label = isSeverity(word) ? word : parseSeverityLabel(word);
+  if (resultScore !== undefined) return { severity: label ?? severityFromScore(resultScore), score: resultScore, native: String(rp['security-severity']) };
+  if (ruleScore !== undefined) return { severity: severityFromScore(ruleScore), score: ruleScore, native: String(rule.properties?.['security-severity']) };
+  if (label) return { severity: label, native: word };
+  const level = res.level ?? rule.defaultConfiguration?.level;
+  // No level anywhere: SARIF's default is "warning" (§3.27.10), a defined severity, not an unknown one.
+  return { severity: severityFromLevel(level), ...(level ? { native: level } : {}) };
+}
+
+function messageFromRule(res: Result, rule: ReportingDescriptor): string | undefined {
+  const id = res.message.id;
+  if (id && rule.messageStrings?.[id]?.text) {
+    const args = res.message.arguments ?? [];
+    return rule.messageStrings[id]!.text.replace(/\{(\d+)\}/g, (_, n: string) => args[Number(n)] ?? '');
+  }
+  return rule.shortDescription?.text;
+}
+
+function completeRule(r: ReportingDescriptor, severity: Severity | undefined): void {
+  const short = r.shortDescription?.text || r.name || r.fullDescription?.text?.split('\n')[0] || r.id;
+  r.shortDescription = { ...(r.shortDescription ?? {}), text: short };
+  r.fullDescription = { ...(r.fullDescription ?? {}), text: r.fullDescription?.text || short };
+  r.help = { ...(r.help ?? {}), text: r.help?.text || r.fullDescription.text };
+  if (severity) {
+    r.properties = { ...(r.properties ?? {}), severity };
+    if (r.properties['security-severity'] === undefined) r.properties['security-severity'] = securitySeverity(severity);
+  }
+}
+
+/** The 2.1.0 errata schema requires startLine, charOffset or byteOffset in a region. */
+function dropInvalidRegions(res: Result): void {
+  for (const loc of [...(res.locations ?? []), ...(res.relatedLocations ?? [])]) {
+    const pl = loc.physicalLocation;
+    const r = pl?.region;
+    if (pl && r && !(typeof r.startLine === 'number' && r.startLine >= 1) && r.charOffset === undefined && r.byteOffset === undefined) delete pl.region;
+  }
+}
+
+export type { Log };
