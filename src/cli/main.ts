@@ -1,12 +1,18 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { isSecgateError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { VERSION } from '../version.js';
+import type { CommandDefinition } from './commands/types.js';
+import { checkCommand } from './commands/check.js';
+
+/** Every command, one line each; definitions are cheap, implementations load lazily. */
+const commands: CommandDefinition[] = [
+  checkCommand,
+];
 
 /**
- * The program. Commands are imported only when they run, so `secgate --version` and
- * `--help` load commander and nothing else. This is the only place that turns outcomes into
- * exit codes: 0 pass, 1 policy violated, 2 no verdict possible.
+ * The program. This is the only place that turns outcomes into exit codes:
+ * 0 pass, 1 policy violated, 2 no verdict possible.
  */
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
   let code = 0;
@@ -19,36 +25,9 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       writeErr: (s) => ctx.stderr.write(s),
     })
     .exitOverride();
-
-  program
-    .command('check')
-    .summary('read scanner reports, write one SARIF log, apply the policy')
-    .description(
-      'Read scanner reports (format detected from the content), merge them into one SARIF 2.1.0 log, apply the policy and exit 0 (pass), 1 (policy violated) or 2 (no verdict possible).',
-    )
-    .argument('[reports...]', 'report files: Grype JSON, Trivy JSON, SARIF 2.1.0 (any tool)')
-    .option('--sarif <file>', 'where to write the merged SARIF log', 'secgate.sarif')
-    .option('-c, --config <file>', 'configuration file (default: secgate.yml when present)')
-    .addOption(new Option('-f, --format <id|id:path>', 'force the format of all reports, or of one (repeatable)').argParser(collect).default([]))
-    .option('--sarif-schema <file>', 'validate the output against this JSON Schema (e.g. the official sarif-schema-2.1.0.json) instead of the built-in one')
-    .option('--json', 'print the verdict as JSON on stdout (the table goes to stderr)')
-    .option('-q, --quiet', 'print only the verdict line')
-    .option('--no-color', 'no colours (also: NO_COLOR=1)')
-    .option('--debug', 'print stack traces for errors')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ secgate check grype.json trivy.json semgrep.sarif
-  $ secgate check --sarif out/security.sarif --json reports/*.json
-  $ secgate check --format trivy:scan-output.txt grype.json
-
-Exit codes: 0 pass · 1 policy violated · 2 no verdict possible (bad config, unreadable report, failed scanner)`,
-    )
-    .action(async (reports: string[], opts) => {
-      const { check } = await import('./check.js');
-      code = await check(reports, opts, ctx);
-    });
+  for (const define of commands) define(program, ctx, (c) => (code = c));
+  // Subcommands inherit exitOverride and output so usage errors come back here too.
+  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -70,8 +49,4 @@ Exit codes: 0 pass · 1 policy violated · 2 no verdict possible (bad config, un
     }
     return 2;
   }
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -1,0 +1,34 @@
+import { Option } from 'commander';
+import { collect, type CommandDefinition } from './types.js';
+
+export const checkCommand: CommandDefinition = (program, ctx, done) => {
+  program
+    .command('check')
+    .summary('read scanner reports, write one SARIF log, apply the policy')
+    .description(
+      'Read scanner reports (format detected from the content), merge them into one SARIF 2.1.0 log, apply the policy and exit 0 (pass), 1 (policy violated) or 2 (no verdict possible).',
+    )
+    .argument('[reports...]', 'report files: Grype JSON, Trivy JSON, SARIF 2.1.0 (any tool)')
+    .option('--sarif <file>', 'where to write the merged SARIF log', 'secgate.sarif')
+    .option('-c, --config <file>', 'configuration file (default: secgate.yml when present)')
+    .addOption(new Option('-f, --format <id|id:path>', 'force the format of all reports, or of one (repeatable)').argParser(collect).default([]))
+    .option('--sarif-schema <file>', 'validate the output against this JSON Schema (e.g. the official sarif-schema-2.1.0.json) instead of the built-in one')
+    .option('--json', 'print the verdict as JSON on stdout (the table goes to stderr)')
+    .option('-q, --quiet', 'print only the verdict line')
+    .option('--no-color', 'no colours (also: NO_COLOR=1)')
+    .option('--debug', 'print stack traces for errors')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ secgate check grype.json trivy.json semgrep.sarif
+  $ secgate check --sarif out/security.sarif --json reports/*.json
+  $ secgate check --format trivy:scan-output.txt grype.json
+
+Exit codes: 0 pass · 1 policy violated · 2 no verdict possible (bad config, unreadable report, failed scanner)`,
+    )
+    .action(async (reports: string[], opts) => {
+      const { check } = await import('../check.js');
+      done(await check(reports, opts, ctx));
+    });
+};
