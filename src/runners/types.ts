@@ -40,6 +40,24 @@ export interface RunnerContext {
   unknownSeverity: Severity;
   ci: CiFacts;
   now: () => Date;
+  /**
+   * Where src/runners/exec.ts reports each process it ran (command line already redacted), so
+   * the run command can record it as the SARIF run's invocation. Optional: runners never call it
+   * themselves, and a context built in a test may leave it out.
+   */
+  record?: (invocation: ProcessRecord) => void;
+}
+
+/** One scanner process as the SARIF invocation records it (secrets already redacted). */
+export interface ProcessRecord {
+  commandLine: string;
+  exitCode?: number | undefined;
+  /** Set when the process ended by a signal (killed at its timeout, crashed). */
+  signal?: string | undefined;
+  startTimeUtc: string;
+  endTimeUtc: string;
+  /** False when the exit code (or signal) means the scanner failed rather than reported. */
+  executionSuccessful: boolean;
 }
 
 /**
