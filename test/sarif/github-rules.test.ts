@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Log, Run } from 'sarif';
+import { parseReport } from '../../src/io/read-report.js';
+import { gate } from '../../src/pipeline.js';
+import { defaultConfig } from '../../src/config/load.js';
+import { fitGithubLimits } from '../../src/sarif/github-limits.js';
+import { HAVE_CORPUS, NO_CORPUS_REASON, corpusFiles } from '../helpers/corpus.js';
+import { sarifProblems } from '../helpers/sarif-schema.js';
+
+const MULTITOOL = join(import.meta.dirname, '..', '..', 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
+
+/** Every Grype, Trivy and SARIF report of the corpus (not config files, not the SBOM, not the ASFF sample). */
+function inputs(): string[] {
+  const grype = corpusFiles('grype', (n) => n.endsWith('.json') || n.endsWith('.golden')).filter(([rel]) => !rel.includes('sbom-input'));
+  const trivy = corpusFiles('trivy', (n) => n.endsWith('.json') || n.endsWith('.golden')).filter(([rel]) => !rel.startsWith('trivy/mitre/'));
+  const sarif = corpusFiles('sarif');
+  return [...grype, ...trivy, ...sarif].map(([, p]) => p);
+}
+
+describe.skipIf(!HAVE_CORPUS || !existsSync(MULTITOOL))(
+  `GitHub's upload rules on one merged log of the whole corpus${HAVE_CORPUS ? (existsSync(MULTITOOL) ? '' : ' (skipped: sarif-multitool not installed)') : ` (skipped: ${NO_CORPUS_REASON})`}`,
+  () => {
+    it('sarif-multitool validate --rule-kind "Sarif;Gh" reports no GitHub-rule (GH…) error', () => {
+      const runs: Run[] = [];
+      for (const path of inputs()) runs.push(...parseReport({ path }, readFileSync(path, 'utf8'), { unknownSeverity: 'medium' }).runs);
+      const { log } = gate({ runs, config: defaultConfig(), now: new Date('2026-11-23T12:00:00Z') });
+      const out: Log = fitGithubLimits(log);
+      expect(sarifProblems(out)).toEqual([]);
+      // GitHub: one run per tool + category.
+      const keys = out.runs.map((r) => `${r.tool.driver.name}|${r.automationDetails?.id}`);
+      expect(new Set(keys).size).toBe(keys.length);
+
+      const dir = mkdtempSync(join(tmpdir(), 'secgate-gh-'));
+      try {
+        const input = join(dir, 'merged.sarif');
+        const report = join(dir, 'validation.sarif');
+        writeFileSync(input, JSON.stringify(out, null, 2));
+        rm(report);
+        const args = ['validate', '--rule-kind', 'Sarif;Gh', '-o', report, input];
+        try {
+          // The multitool looks up the hosts of URIs it reads; without a network each lookup waits
+          // for a DNS timeout (17 s instead of 2 s). In a private network namespace they fail at once.
+          execFileSync('unshare', ['-n', MULTITOOL, ...args], { stdio: 'pipe', timeout: 60_000 });
+        } catch {
+          rm(report);
+          execFileSync(MULTITOOL, args, { stdio: 'pipe', timeout: 120_000 });
+        }
+        const validation = JSON.parse(readFileSync(report, 'utf8')) as Log;
+        const findings = validation.runs.flatMap((r) => r.results ?? []);
+        // The multitool exits 0 even when rules fail: its own results are the verdict.
+        const gh = findings.filter((r) => r.ruleId?.startsWith('GH') && (r.level ?? 'warning') === 'error');
+        expect(gh.map((r) => `${r.ruleId}: ${r.message.text ?? JSON.stringify(r.message.arguments)}`)).toEqual([]);
+        const schemaErrors = findings.filter((r) => r.level === 'error');
+        expect(schemaErrors.map((r) => `${r.ruleId}: ${r.message.text ?? JSON.stringify(r.message.arguments)}`)).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
+
+function rm(p: string): void {
+  rmSync(p, { force: true });
+}
