@@ -1,0 +1,50 @@
+import type { Writable } from 'node:stream';
+import type { Log } from 'sarif';
+import type { Verdict } from '../policy/verdict.js';
+import type { GithubCi } from './ci-env.js';
+import { fitBytes } from './comment.js';
+import { annotationLines, appendRunnerFile, outputFileText, outputValues, summaryBudget } from './github.js';
+import { PublishError } from './http.js';
+
+export interface AutoPublishInput {
+  log: Log;
+  verdict: Verdict | undefined;
+  ci: GithubCi;
+  /** The SARIF path as the user gave it (a step output). */
+  sarifPath: string | undefined;
+  /** Renders the summary markdown within a character budget. */
+  render: (maxChars: number) => string;
+  /** Where workflow commands go (stdout; stderr when stdout carries --json). */
+  commands: Writable;
+}
+
+/**
+ * What `check`/`run` do on their own when GITHUB_ACTIONS=true: annotations, the step summary
+ * and the step outputs. Each part that fails becomes a warning line; none changes the verdict.
+ */
+export async function autoPublishGithub(input: AutoPublishInput): Promise<string[]> {
+  const warnings: string[] = [];
+  const { ci } = input;
+  if (!ci.actions) return warnings;
+  const lines = annotationLines(input.log);
+  if (lines.length) input.commands.write(`${lines.join('\n')}\n`);
+
+  if (ci.stepSummaryPath) {
+    try {
+      const budget = await summaryBudget(ci.stepSummaryPath);
+      const md = fitBytes(input.render, budget - 2);
+      if (md) await appendRunnerFile(ci.stepSummaryPath, `${md}\n\n`, 'the job summary');
+      else warnings.push('the job summary is full (GitHub allows 1 MiB per step): the report is not in it');
+    } catch (e) {
+      warnings.push(e instanceof PublishError ? e.oneLine() : `job summary: ${(e as Error).message}`);
+    }
+  }
+  if (ci.outputPath) {
+    try {
+      await appendRunnerFile(ci.outputPath, outputFileText(outputValues(input.log, input.verdict, input.sarifPath)), 'the step outputs');
+    } catch (e) {
+      warnings.push(e instanceof PublishError ? e.oneLine() : `step outputs: ${(e as Error).message}`);
+    }
+  }
+  return warnings;
+}
