@@ -3,6 +3,10 @@ import { grypeJson } from './grype/json.js';
 import { trivyJson } from './trivy/json.js';
 import { npmAuditJson } from './npm-audit/json.js';
 import { sarifLog } from './sarif/sarif.js';
+import { wazuhApiVulnerabilities } from './wazuh/api-vulnerabilities.js';
+import { wazuhIndexerStates } from './wazuh/indexer-states.js';
+import { wazuhAlerts, wazuhAlert } from './wazuh/alerts-ndjson.js';
+import { asffJson, asffLines } from './asff/asff.js';
 
 /**
  * Every report format secgate reads. Order matters only for detection: more specific shapes
@@ -12,6 +16,8 @@ export const adapters: readonly Adapter[] = [
   grypeJson,
   trivyJson,
   npmAuditJson,
+  wazuhApiVulnerabilities, wazuhIndexerStates, wazuhAlerts, wazuhAlert,
+  asffJson, asffLines,
   sarifLog,
 ];
 

@@ -2,7 +2,10 @@ import type { Run } from 'sarif';
 import type { RunContext } from '../sarif/builder.js';
 import type { ToolKind } from '../sarif/props.js';
 
-export type AdapterContext = RunContext;
+export type AdapterContext = RunContext & {
+  /** Line-delimited formats: skip malformed lines (counted as a warning) instead of failing. */
+  skipMalformedLines?: boolean;
+};
 
 /**
  * Native report → SARIF run(s). Adapters are pure: no I/O, no clock, no environment.
