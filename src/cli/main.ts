@@ -4,10 +4,12 @@ import type { CliContext } from './context.js';
 import { VERSION } from '../version.js';
 import type { CommandDefinition } from './commands/types.js';
 import { checkCommand } from './commands/check.js';
+import { mergeCommand } from './commands/merge.js';
 
 /** Every command, one line each; definitions are cheap, implementations load lazily. */
 const commands: CommandDefinition[] = [
   checkCommand,
+  mergeCommand,
 ];
 
 /**
