@@ -6,6 +6,12 @@ export interface RenderOptions {
   width?: number;
   /** Verbosity: `quiet` prints the verdict line only. */
   quiet?: boolean;
+  /** Size ceiling for formats that have one (markdown: GitHub's comment / step-summary limits). */
+  maxChars?: number;
+  /** Heading for formats that show one. */
+  title?: string;
+  /** The clock, for anything dated in a report (waivers expiring soon). Reports never read Date.now(). */
+  now?: Date;
 }
 
 /** One output format. The verdict is read from the log (embedded by the gate), never recomputed. */

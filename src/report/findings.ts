@@ -1,0 +1,138 @@
+import type { Log, Result, Run } from 'sarif';
+import { eachResult, isSuppressed, kindOf, locationUri, props, severityOf, startLine, toolName } from '../sarif/props.js';
+import { rank, type Severity } from '../sarif/severity.js';
+
+/** A suppression as a reader needs it: who accepted the risk, why, until when. */
+export interface SuppressionView {
+  kind: string;
+  status?: string;
+  justification?: string;
+  /** YYYY-MM-DD (or an ISO date) when the waiver stops holding, if the log records one. */
+  expires?: string;
+}
+
+/**
+ * One result flattened for the human-facing reports. Every string in here is hostile text
+ * straight from a scanner: each reporter escapes it for its own sink.
+ */
+export interface FindingView {
+  tool: string;
+  category: string;
+  kind?: string;
+  ruleId: string;
+  ruleName?: string;
+  severity: Severity;
+  level: string;
+  message: string;
+  uri?: string;
+  line?: number;
+  package?: string;
+  fixedVersions: string[];
+  cwe: string[];
+  tags: string[];
+  url?: string;
+  helpUri?: string;
+  suppressed: boolean;
+  suppressions: SuppressionView[];
+  /** SARIF baselineState: new, unchanged, updated, absent (absent = fixed since the baseline). */
+  baselineState?: string;
+  fingerprint?: string;
+  correlationGuid?: string;
+}
+
+export function findingsOf(log: Log): FindingView[] {
+  const out: FindingView[] = [];
+  for (const { run, result } of eachResult(log)) out.push(viewOf(run, result));
+  return out;
+}
+
+/** Most severe first; then tool, rule and location, so every report orders findings the same. */
+export function bySeverity(a: FindingView, b: FindingView): number {
+  return (
+    rank(b.severity) - rank(a.severity) ||
+    cmp(a.tool, b.tool) ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.uri ?? '', b.uri ?? '') ||
+    (a.line ?? 0) - (b.line ?? 0)
+  );
+}
+
+/** Still there and not waived: what a reader must act on (absent = fixed since the baseline). */
+export function isOpen(f: FindingView): boolean {
+  return !f.suppressed && f.baselineState !== 'absent';
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function viewOf(run: Run, r: Result): FindingView {
+  const p = props(r);
+  const rule = ruleOf(run, r);
+  const ruleProps = (rule?.properties ?? {}) as { tags?: unknown; cwe?: unknown };
+  const tags = strings(p.tags ?? ruleProps.tags);
+  const cwe = strings(p.cwe ?? ruleProps.cwe);
+  for (const t of tags) {
+    const m = /^CWE-(\d+)$/i.exec(t);
+    if (m && !cwe.includes(`CWE-${m[1]}`)) cwe.push(`CWE-${m[1]}`);
+  }
+  const pkg = p.packageName ? (p.packageVersion ? `${p.packageName}@${p.packageVersion}` : p.packageName) : undefined;
+  return {
+    tool: toolName(run),
+    category: (run.automationDetails?.id ?? '').replace(/\/$/, ''),
+    kind: kindOf(r, run),
+    ruleId: r.ruleId ?? rule?.id ?? '(no rule)',
+    ruleName: rule?.name,
+    severity: severityOf(r),
+    level: r.level ?? 'warning',
+    message: r.message?.text ?? r.message?.markdown ?? '',
+    uri: locationUri(r),
+    line: startLine(r),
+    package: pkg,
+    fixedVersions: strings(p.fixedVersions),
+    cwe,
+    tags,
+    url: typeof p.url === 'string' ? p.url : undefined,
+    helpUri: rule?.helpUri,
+    suppressed: isSuppressed(r),
+    suppressions: (r.suppressions ?? []).map((s) => {
+      const sp = (s.properties ?? {}) as Record<string, unknown>;
+      const expires = sp['expires'] ?? sp['expiry'] ?? sp['expiresOn'];
+      return {
+        kind: s.kind,
+        status: s.status,
+        justification: s.justification,
+        expires: typeof expires === 'string' ? expires : undefined,
+      };
+    }),
+    baselineState: r.baselineState,
+    fingerprint: r.partialFingerprints?.['secgate/v1'] ?? Object.values(r.partialFingerprints ?? {})[0] ?? Object.values(r.fingerprints ?? {})[0],
+    correlationGuid: r.correlationGuid,
+  };
+}
+
+function ruleOf(run: Run, r: Result) {
+  const rules = run.tool.driver.rules ?? [];
+  if (typeof r.ruleIndex === 'number' && rules[r.ruleIndex]) return rules[r.ruleIndex];
+  return r.ruleId !== undefined ? rules.find((x) => x.id === r.ruleId) : undefined;
+}
+
+function strings(x: unknown): string[] {
+  return Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** Waivers (accepted suppressions with an expiry date) sorted by the soonest expiry. */
+export function expiringWaivers(findings: FindingView[], now?: Date, withinDays = 30): { finding: FindingView; expires: string; daysLeft?: number }[] {
+  const out: { finding: FindingView; expires: string; daysLeft?: number }[] = [];
+  for (const f of findings) {
+    for (const s of f.suppressions) {
+      if (!s.expires) continue;
+      const t = Date.parse(s.expires.length === 10 ? `${s.expires}T23:59:59Z` : s.expires);
+      if (Number.isNaN(t)) continue;
+      const daysLeft = now ? Math.floor((t - now.getTime()) / 86_400_000) : undefined;
+      if (daysLeft !== undefined && daysLeft > withinDays) continue;
+      out.push({ finding: f, expires: s.expires, daysLeft });
+    }
+  }
+  return out.sort((a, b) => (a.expires < b.expires ? -1 : a.expires > b.expires ? 1 : bySeverity(a.finding, b.finding)));
+}

@@ -1,0 +1,210 @@
+import type { Log } from 'sarif';
+import { readVerdict, type FindingRef, type Reason, type Verdict } from '../policy/verdict.js';
+import { SEVERITIES, type Severity } from '../sarif/severity.js';
+import { summarise, sumCounts, type Summary } from '../sarif/summary.js';
+import { forMarkdown, forMarkdownCode } from '../text/escape.js';
+import { VERSION } from '../version.js';
+import { displayUri } from './console.js';
+import { bySeverity, expiringWaivers, findingsOf, isOpen, type FindingView } from './findings.js';
+import type { Reporter } from './types.js';
+
+export interface MarkdownOptions {
+  /**
+   * Hard ceiling on the output, counted in UTF-8 bytes (which is never less than the number of
+   * characters), so one number serves GitHub's 65,536-character comment limit and its 1 MiB
+   * step-summary limit. Over it, the summary is cut at a line and ends with a note.
+   */
+  maxChars: number;
+  /** Heading text (escaped); default "secgate". */
+  title?: string;
+  /** Findings listed under each violated rule / section (default 10). */
+  detailsLimit?: number;
+  /** The clock for "waivers expiring soon" (default: list every dated waiver). */
+  now?: Date;
+}
+
+/** GitHub's limit for an issue or PR comment body. */
+export const GITHUB_COMMENT_MAX_CHARS = 65_536;
+/** GitHub's limit for one step's $GITHUB_STEP_SUMMARY (1 MiB). */
+export const GITHUB_STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
+
+export const markdownReporter: Reporter = {
+  format: 'markdown',
+  description: 'Markdown summary for the GitHub job summary or a PR/MR comment (kept under GitHub\'s size limits)',
+  extension: 'md',
+  render(log, opts) {
+    return renderMarkdown(log, { maxChars: opts.maxChars ?? GITHUB_COMMENT_MAX_CHARS, title: opts.title, now: opts.now });
+  },
+};
+
+const ICON = { pass: '✅', fail: '❌', error: '⛔', none: '❔' } as const;
+
+/**
+ * The summary people read in a job summary or a PR/MR: verdict first, then the severity × tool
+ * table, the violated rules with their top findings, warnings, new/fixed against the baseline,
+ * and waivers about to expire. Every piece of scanner text goes through forMarkdown/forMarkdownCode.
+ */
+export function renderMarkdown(log: Log, opts: MarkdownOptions): string {
+  const verdict = readVerdict(log);
+  const summary = verdict?.summary ?? summarise(log);
+  const findings = findingsOf(log);
+  const limit = Math.max(1, opts.detailsLimit ?? 10);
+  const lines: string[] = [];
+  const title = forMarkdown(opts.title ?? 'secgate', 120);
+
+  lines.push(`## ${verdictHeading(verdict, title)}`, '');
+  lines.push(countsLine(summary), '');
+  lines.push(...severityTable(summary), '');
+
+  if (verdict) {
+    for (const r of verdict.reasons) lines.push(...reasonBlock(r, verdict.status === 'error' && r.code === 'scanner-failed' ? '⛔' : '❌', limit));
+    if (verdict.warnings.length) {
+      lines.push(`### ⚠️ Warnings`, '');
+      for (const w of verdict.warnings) lines.push(...reasonBlock(w, '⚠️', limit, '####'));
+    }
+  } else {
+    const open = findings.filter(isOpen).sort(bySeverity);
+    if (open.length) {
+      lines.push('### Top findings', '', ...findingTable(open.slice(0, limit).map(refOf)));
+      if (open.length > limit) lines.push('', `_… and ${open.length - limit} more._`);
+      lines.push('');
+    }
+  }
+
+  lines.push(...baselineBlock(findings, limit));
+  lines.push(...waiverBlock(findings, limit, opts.now));
+  lines.push(`<sub>secgate ${forMarkdown(VERSION, 40)} · the full list is in the SARIF log</sub>`);
+  return fit(lines, opts.maxChars);
+}
+
+function verdictHeading(v: Verdict | undefined, title: string): string {
+  if (!v) return `${ICON.none} ${title}: no verdict in this log`;
+  if (v.status === 'pass') return `${ICON.pass} ${title}: PASS — the policy holds${v.warnings.length ? ` (${v.warnings.length} warning${s(v.warnings.length)})` : ''}`;
+  if (v.status === 'fail') return `${ICON.fail} ${title}: FAIL — ${v.reasons.length} policy rule${s(v.reasons.length)} violated`;
+  return `${ICON.error} ${title}: ERROR — no verdict possible`;
+}
+
+function countsLine(sm: Summary): string {
+  const all = sumCounts(sm.total);
+  const merged = all - sm.distinctTotal;
+  return (
+    `**${sm.distinctTotal}** distinct issue${s(sm.distinctTotal)} from ${all} finding${s(all)} across ${sm.tools.length} tool run${s(sm.tools.length)}` +
+    (merged > 0 ? ` (${merged} duplicate sighting${s(merged)} merged, ${sm.sharedAcrossTools} seen by more than one tool)` : '') +
+    (sm.suppressed ? ` · ${sm.suppressed} suppressed` : '')
+  );
+}
+
+function severityTable(sm: Summary): string[] {
+  const out = [
+    `| tool | ${SEVERITIES.join(' | ')} | suppressed |`,
+    `| --- | ${SEVERITIES.map(() => '---:').join(' | ')} | ---: |`,
+  ];
+  for (const t of sm.tools) {
+    const name = `${forMarkdownCode(t.tool, { max: 60 })}${t.category ? ` ${forMarkdownCode(t.category, { max: 60 })}` : ''}`;
+    const state = t.succeeded ? '' : t.optional ? ' (failed, optional)' : ' **(FAILED)**';
+    out.push(`| ${name}${state} | ${SEVERITIES.map((sv) => cell(t.counts[sv], sv)).join(' | ')} | ${t.suppressed} |`);
+  }
+  out.push(`| **all tools** | ${SEVERITIES.map((sv) => cell(sm.total[sv], sv)).join(' | ')} | ${sm.suppressed} |`);
+  out.push(`| **distinct** | ${SEVERITIES.map((sv) => cell(sm.distinct[sv], sv)).join(' | ')} | |`);
+  return out;
+}
+
+function cell(n: number, sv: Severity): string {
+  return n > 0 && (sv === 'critical' || sv === 'high') ? `**${n}**` : String(n);
+}
+
+function reasonBlock(r: Reason, mark: string, limit: number, level = '###'): string[] {
+  const head = r.rule ? `${forMarkdown(r.rule, 200)}` : forMarkdown(r.code, 80);
+  const out = [`${level} ${mark} ${head}`, '', forMarkdown(r.message, 600), ''];
+  const refs = (r.findings ?? []).slice(0, limit);
+  if (refs.length) out.push(...findingTable(refs), '');
+  const more = Math.max((r.count ?? 0), r.findings?.length ?? 0) - refs.length;
+  if (more > 0) out.push(`_… and ${more} more (see the SARIF log)._`, '');
+  return out;
+}
+
+function findingTable(refs: FindingRef[]): string[] {
+  const out = ['| severity | finding | package | location | fix | tool |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const f of refs) {
+    const where = f.location ? forMarkdownCode(`${displayUri(f.location)}${f.line ? `:${f.line}` : ''}`, { max: 120 }) : '';
+    const what = `${forMarkdownCode(f.ruleId, { max: 80 })}${f.message ? ` ${forMarkdown(firstLine(f.message), 160)}` : ''}`;
+    out.push(
+      `| ${f.severity} | ${what} | ${f.package ? forMarkdownCode(f.package, { max: 80 }) : ''} | ${where} | ${f.fixedVersions?.length ? forMarkdownCode(f.fixedVersions.join(', '), { max: 60 }) : ''} | ${forMarkdown(f.tool, 40)} |`,
+    );
+  }
+  return out;
+}
+
+function refOf(f: FindingView): FindingRef {
+  return { tool: f.tool, ruleId: f.ruleId, severity: f.severity, message: f.message, package: f.package, location: f.uri, line: f.line, fixedVersions: f.fixedVersions };
+}
+
+function baselineBlock(findings: FindingView[], limit: number): string[] {
+  const with_ = findings.filter((f) => f.baselineState);
+  if (!with_.length) return [];
+  const count = (st: string) => with_.filter((f) => f.baselineState === st).length;
+  const out = [
+    '### Against the baseline',
+    '',
+    `🆕 **${count('new')}** new · ${count('updated')} updated · ${count('unchanged')} unchanged · ✔️ **${count('absent')}** fixed (absent since the baseline)`,
+    '',
+  ];
+  const fresh = with_.filter((f) => f.baselineState === 'new' && !f.suppressed).sort(bySeverity);
+  if (fresh.length) {
+    out.push('New findings:', '', ...findingTable(fresh.slice(0, limit).map(refOf)), '');
+    if (fresh.length > limit) out.push(`_… and ${fresh.length - limit} more new._`, '');
+  }
+  const fixed = with_.filter((f) => f.baselineState === 'absent').sort(bySeverity);
+  if (fixed.length) {
+    out.push('Fixed:', '', ...findingTable(fixed.slice(0, limit).map(refOf)), '');
+    if (fixed.length > limit) out.push(`_… and ${fixed.length - limit} more fixed._`, '');
+  }
+  return out;
+}
+
+function waiverBlock(findings: FindingView[], limit: number, now?: Date): string[] {
+  const soon = expiringWaivers(findings, now);
+  if (!soon.length) return [];
+  const out = [now ? '### ⏳ Waivers expiring within 30 days' : '### ⏳ Waivers by expiry date', '', '| expires | finding | location | justification |', '| --- | --- | --- | --- |'];
+  for (const w of soon.slice(0, limit)) {
+    const f = w.finding;
+    const when = `${forMarkdown(w.expires, 30)}${w.daysLeft === undefined ? '' : w.daysLeft < 0 ? ' (expired)' : ` (${w.daysLeft} day${s(w.daysLeft)})`}`;
+    const just = f.suppressions.find((x) => x.expires === w.expires)?.justification ?? '';
+    const where = f.uri ? forMarkdownCode(`${displayUri(f.uri)}${f.line ? `:${f.line}` : ''}`, { max: 120 }) : '';
+    out.push(`| ${when} | ${forMarkdownCode(f.ruleId, { max: 80 })}${f.package ? ` ${forMarkdownCode(f.package, { max: 80 })}` : ''} | ${where} | ${forMarkdown(just, 200)} |`);
+  }
+  if (soon.length > limit) out.push('', `_… and ${soon.length - limit} more._`);
+  out.push('');
+  return out;
+}
+
+function firstLine(t: string): string {
+  const i = t.search(/\r?\n/);
+  return i < 0 ? t : `${t.slice(0, i)} …`;
+}
+
+function s(n: number): string {
+  return n === 1 ? '' : 's';
+}
+
+const utf8 = (t: string) => Buffer.byteLength(t, 'utf8');
+
+/** Keep whole lines while they fit; end with a note saying what was left out. Never throws. */
+export function fit(lines: string[], maxChars: number): string {
+  const full = `${lines.join('\n')}\n`;
+  if (utf8(full) <= maxChars) return full;
+  const note = (n: number) => `\n\n> [!NOTE]\n> Truncated to stay under ${maxChars} characters: ${n} more line${s(n)} not shown. The full list is in the SARIF log.\n`;
+  const budget = maxChars - utf8(note(lines.length));
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    const cost = utf8(line) + 1;
+    if (used + cost > budget) break;
+    kept.push(line);
+    used += cost;
+  }
+  const out = `${kept.join('\n')}${note(lines.length - kept.length)}`;
+  if (utf8(out) <= maxChars) return out;
+  // A limit smaller than the note itself: the shortest honest thing that fits.
+  return Buffer.from('(truncated)\n').subarray(0, Math.max(0, maxChars)).toString('utf8');
+}
