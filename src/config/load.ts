@@ -5,13 +5,16 @@ import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node, type Doc
 import { ConfigError } from '../errors.js';
 import { configSchema } from './schema.js';
 import { DEFAULT_POLICY } from './sections/policy.js';
+import { runSections } from './sections/scanners.js';
+import { composeConfig } from './compose.js';
+import { WAIVERS_FILE } from './sections/waivers.js';
 import type { Config } from './types.js';
 
 export const DEFAULT_CONFIG_FILE = 'secgate.yml';
 
 /** The configuration with nothing configured: fail on any unsuppressed critical or high. */
 export function defaultConfig(): Config {
-  return { source: undefined, policy: structuredClone(DEFAULT_POLICY) };
+  return { ...runSections({}), source: undefined, policy: structuredClone(DEFAULT_POLICY), waivers: [], vex: [] };
 }
 
 /**
@@ -21,7 +24,22 @@ export function defaultConfig(): Config {
 export async function loadConfig(path: string | undefined, cwd = process.cwd()): Promise<Config> {
   const explicit = path !== undefined;
   const file = path ?? (existsSync(`${cwd}/${DEFAULT_CONFIG_FILE}`) ? `${cwd}/${DEFAULT_CONFIG_FILE}` : undefined);
-  if (!file) return defaultConfig();
+  const config = file ? parseConfig(await readConfigText(file, explicit), path ?? DEFAULT_CONFIG_FILE) : defaultConfig();
+  // .secgate-waivers.yml beside the config: waivers kept apart from the policy (other owners, other reviews).
+  const waiversFile = `${cwd}/${WAIVERS_FILE}`;
+  if (existsSync(waiversFile)) config.waivers.push(...parseWaiversFile(await readConfigText(waiversFile, false), WAIVERS_FILE));
+  return config;
+}
+
+/** .secgate-waivers.yml: `waivers:` (and `version:`) only, validated and located like secgate.yml. */
+export function parseWaiversFile(text: string, file: string): Config['waivers'] {
+  const keys = Object.keys((parseDocument(text).toJS() as Record<string, unknown> | null) ?? {});
+  const extra = keys.find((k) => k !== 'waivers' && k !== 'version');
+  if (extra) throw new ConfigError(`${file}: ${extra}: unknown key (allowed: version, waivers)`, 'the waivers file holds only `waivers:`; policy goes in secgate.yml');
+  return parseConfig(text, file).waivers;
+}
+
+async function readConfigText(file: string, explicit: boolean): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -29,7 +47,7 @@ export async function loadConfig(path: string | undefined, cwd = process.cwd()):
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(`${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, explicit ? 'check the --config path' : undefined);
   }
-  return parseConfig(text, path ?? DEFAULT_CONFIG_FILE);
+  return text;
 }
 
 /** The pure half of loadConfig. */
@@ -50,12 +68,11 @@ export function parseConfig(text: string, file: string): Config {
     const where = locate(doc, lines, problem.path);
     throw new ConfigError(`${file}${where ? `:${where}` : ''}: ${problem.path.length ? problem.path.join('.').replace(/\.(\d+)/g, '[$1]') : '(top level)'}: ${problem.message}`, 'see schema/secgate.schema.json or `secgate --help`');
   }
-  return withDefaults(raw as Record<string, unknown>, file);
+  return { ...withDefaults(raw as Record<string, unknown>, file), ...runSections(raw as Record<string, unknown>) };
 }
 
 function withDefaults(raw: Record<string, unknown>, file: string): Config {
-  const policy = { ...structuredClone(DEFAULT_POLICY), ...((raw['policy'] as object | undefined) ?? {}) };
-  return { source: file, policy };
+  return composeConfig(raw, file);
 }
 
 let compiled: ReturnType<Ajv['compile']> | undefined;

@@ -1,4 +1,9 @@
 import { policySchema } from './sections/policy.js';
+import { scannersSchema } from './sections/scanners.js';
+import { reportsSchema } from './sections/reports.js';
+import { defaultsSchema } from './sections/defaults.js';
+import { waiversSchema } from './sections/waivers.js';
+import { vexSchema } from './sections/vex.js';
 
 /**
  * The JSON Schema of secgate.yml, composed from one section per concern (src/config/sections).
@@ -12,6 +17,12 @@ export const configSchema = {
   additionalProperties: false,
   properties: {
     version: { const: 1, description: 'Configuration format version.' },
+    extends: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', description: 'A policy preset from rules/presets (strict, default, new-code-only); keys given here override it.' },
     policy: policySchema,
+    scanners: scannersSchema(),
+    reports: reportsSchema,
+    defaults: defaultsSchema,
+    waivers: waiversSchema,
+    vex: vexSchema,
   },
 } as const;

@@ -1,20 +1,30 @@
-import type { Log, Result, Run } from 'sarif';
+import type { Log } from 'sarif';
 import type { PolicyConfig, ThresholdRule } from '../config/sections/policy.js';
-import { eachResult, isSuppressed, kindOf, locationUri, props, runOptional, runSucceeded, severityOf, startLine, toolName } from '../sarif/props.js';
-import { atLeast, rank } from '../sarif/severity.js';
+import { eachResult, isSuppressed, locationUri, props, runOptional, runSucceeded, severityOf, startLine, toolName } from '../sarif/props.js';
+import { rank } from '../sarif/severity.js';
 import { summarise } from '../sarif/summary.js';
-import type { FindingRef, Reason, Verdict } from './verdict.js';
+import { toolMatches } from './glob.js';
+import { describeRule, isAbsent, matches } from './match.js';
+import { checkQualityGates } from './quality-gate.js';
+import type { FindingRef, Reason, Verdict, VerdictContext } from './verdict.js';
 
-/** How many findings a reason names (the rest are counted). */
+export { describeRule, matches } from './match.js';
+
+/** How many findings a reason names by default (the rest are counted). */
 export const TOP_FINDINGS = 10;
 
+/** Reason codes that mean "no verdict possible" (exit 2) rather than "policy violated". */
+export const ERROR_CODES = new Set(['scanner-failed', 'required-scan-missing']);
+
 /**
- * The policy over a merged, correlated log → verdict. Pure. Counts are of distinct issues
- * (correlation classes), so the same CVE from Grype and Trivy counts once.
+ * The policy over a merged, correlated (and baselined, waived, VEX-filtered) log → verdict.
+ * Pure. Counts are of distinct issues (correlation classes), so the same CVE from Grype and Trivy
+ * counts once; suppressed and absent (fixed) results never count.
  */
-export function evaluatePolicy(log: Log, policy: PolicyConfig): Verdict {
+export function evaluatePolicy(log: Log, policy: PolicyConfig, context: VerdictContext = {}): Verdict {
   const reasons: Reason[] = [];
   const warnings: Reason[] = [];
+  const top = policy.explain_top ?? TOP_FINDINGS;
 
   for (const run of log.runs) {
     if (runSucceeded(run)) continue;
@@ -22,44 +32,62 @@ export function evaluatePolicy(log: Log, policy: PolicyConfig): Verdict {
     const r: Reason = { code: 'scanner-failed', message: `${toolName(run)} (${(run.automationDetails?.id ?? '').replace(/\/$/, '')}) failed: ${note}` };
     (runOptional(run) ? warnings : reasons).push(runOptional(run) ? { ...r, code: 'optional-scanner-failed', message: `${r.message} (optional: not failing the build)` } : r);
   }
+  reasons.push(...missingRequiredScans(log, policy));
+
+  const gate = checkQualityGates(log, policy.quality_gate ?? 'enforce');
+  reasons.push(...gate.reasons);
+  warnings.push(...gate.warnings);
 
   policy.fail_on.forEach((rule, i) => {
-    const r = checkThreshold(log, rule, `fail_on[${i}]`);
+    const r = checkThreshold(log, rule, `fail_on[${i}]`, top);
     if (r) reasons.push(r);
   });
   policy.warn_on.forEach((rule, i) => {
-    const r = checkThreshold(log, rule, `warn_on[${i}]`);
+    const r = checkThreshold(log, rule, `warn_on[${i}]`, top);
     if (r) warnings.push({ ...r, code: 'threshold-warning' });
   });
-
-  const status = reasons.some((r) => r.code === 'scanner-failed') ? 'error' : reasons.length ? 'fail' : 'pass';
-  return { status, reasons, warnings, summary: summarise(log) };
-}
-
-export function describeRule(rule: ThresholdRule): string {
-  const parts: string[] = [];
-  if (rule.severity) parts.push(`severity ≥ ${rule.severity}`);
-  if (rule.tools?.length) parts.push(`tools: ${rule.tools.join(', ')}`);
-  if (rule.kinds?.length) parts.push(`kinds: ${rule.kinds.join(', ')}`);
-  if (!parts.length) parts.push('any finding');
-  return parts.join(', ');
-}
-
-export function matches(rule: ThresholdRule, run: Run, result: Result): boolean {
-  if (rule.severity && !atLeast(rule.severity, severityOf(result))) return false;
-  if (rule.tools?.length && !rule.tools.some((t) => t.toLowerCase() === toolName(run).toLowerCase())) return false;
-  if (rule.kinds?.length) {
-    const k = kindOf(result, run);
-    if (!k || !rule.kinds.includes(k)) return false;
+  if (!context.baseline && [...policy.fail_on, ...policy.warn_on].some((r) => r.new === true)) {
+    warnings.push({ code: 'no-baseline', message: 'a rule counts only new findings, but no --baseline or --diff-base was given: every finding counts as new' });
   }
-  return true;
+  warnings.push(...waiverWarnings(context));
+
+  const status = reasons.some((r) => ERROR_CODES.has(r.code)) ? 'error' : reasons.length ? 'fail' : 'pass';
+  return { status, reasons, warnings, summary: summarise(log), ...context };
 }
 
-function checkThreshold(log: Log, rule: ThresholdRule, name: string): Reason | undefined {
+/** policy.require: kinds or tools that must have run (and succeeded) for a verdict to mean anything. */
+function missingRequiredScans(log: Log, policy: PolicyConfig): Reason[] {
+  const out: Reason[] = [];
+  const ran = log.runs.filter(runSucceeded);
+  for (const kind of policy.require?.kinds ?? []) {
+    if (!ran.some((r) => r.properties?.['kind'] === kind)) {
+      out.push({ code: 'required-scan-missing', rule: `require.kinds: ${kind}`, message: `no ${kind} scan ran successfully, and the policy requires one — add a ${kind} scanner's report (or its scanner) to this job` });
+    }
+  }
+  for (const tool of policy.require?.tools ?? []) {
+    if (!ran.some((r) => toolMatches(tool, toolName(r)))) {
+      out.push({ code: 'required-scan-missing', rule: `require.tools: ${tool}`, message: `${tool} did not run successfully, and the policy requires it — add its report to this job` });
+    }
+  }
+  return out;
+}
+
+function waiverWarnings(context: VerdictContext): Reason[] {
+  const out: Reason[] = [];
+  for (const w of context.waivers ?? []) {
+    const who = `${w.origin} (${w.scope})`;
+    if (w.state === 'expired') out.push({ code: 'waiver-expired', rule: w.origin, message: `waiver ${who} expired on ${w.expires}${w.matched ? `; ${w.matched} finding${w.matched === 1 ? '' : 's'} it covered count again` : ''} — renew it with a new date or fix the findings` });
+    else if (w.state === 'expiring') out.push({ code: 'waiver-expiring', rule: w.origin, message: `waiver ${who} expires ${w.expires} (in ${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'}); ${w.matched} finding${w.matched === 1 ? '' : 's'} will count again` });
+    else if (w.state === 'stale') out.push({ code: 'waiver-stale', rule: w.origin, message: `waiver ${who} matched nothing — remove it` });
+  }
+  return out;
+}
+
+function checkThreshold(log: Log, rule: ThresholdRule, name: string, top: number): Reason | undefined {
   const max = rule.max ?? 0;
   const classes = new Map<string, FindingRef[]>();
   for (const { run, result, runIndex, resultIndex } of eachResult(log)) {
-    if (isSuppressed(result) || !matches(rule, run, result)) continue;
+    if (isSuppressed(result) || isAbsent(result) || !matches(rule, run, result)) continue;
     const key = result.correlationGuid ?? `${runIndex}:${resultIndex}`;
     const ref = findingRef(run, result);
     const list = classes.get(key);
@@ -75,11 +103,11 @@ function checkThreshold(log: Log, rule: ThresholdRule, name: string): Reason | u
     message: `${classes.size} distinct finding${classes.size === 1 ? '' : 's'} with ${describeRule(rule)} (allowed: ${max})`,
     count: classes.size,
     max,
-    findings: reps.slice(0, TOP_FINDINGS),
+    findings: reps.slice(0, top),
   };
 }
 
-export function findingRef(run: Run, result: Result): FindingRef {
+export function findingRef(run: Parameters<typeof toolName>[0], result: Parameters<typeof props>[0]): FindingRef {
   const p = props(result);
   const ref: FindingRef = {
     tool: toolName(run),
@@ -88,15 +116,16 @@ export function findingRef(run: Run, result: Result): FindingRef {
     message: result.message.text ?? '',
   };
   if (p.packageName) ref.package = `${p.packageName}${p.packageVersion ? `@${p.packageVersion}` : ''}`;
-  const uri = locationUri(result);
+  const uri = p.url ?? locationUri(result);
   if (uri) ref.location = uri;
   const line = startLine(result);
   if (line) ref.line = line;
   if (p.fixedVersions?.length) ref.fixedVersions = p.fixedVersions;
   if (result.correlationGuid) ref.correlationGuid = result.correlationGuid;
+  if (result.baselineState) ref.baselineState = result.baselineState;
   return ref;
 }
 
-function byImportance(a: FindingRef, b: FindingRef): number {
+export function byImportance(a: FindingRef, b: FindingRef): number {
   return rank(b.severity) - rank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location ?? '').localeCompare(b.location ?? '') || a.tool.localeCompare(b.tool);
 }

@@ -1,6 +1,9 @@
 import type { Log } from 'sarif';
 import type { Severity } from '../sarif/severity.js';
 import type { Summary } from '../sarif/summary.js';
+import type { BaselineCounts } from './baseline.js';
+import type { VexUse } from './vex.js';
+import type { WaiverStatus } from './waivers.js';
 
 export type VerdictStatus = 'pass' | 'fail' | 'error';
 
@@ -16,6 +19,8 @@ export interface FindingRef {
   line?: number;
   fixedVersions?: string[];
   correlationGuid?: string;
+  /** new / unchanged / updated / absent, when a baseline or diff base was given. */
+  baselineState?: string;
 }
 
 export interface Reason {
@@ -36,6 +41,27 @@ export interface Verdict {
   /** What did not fail the build but should be seen. */
   warnings: Reason[];
   summary: Summary;
+  /** Every waiver considered (secgate's and the scanners' ignore files) and what became of it. */
+  waivers?: WaiverStatus[];
+  /** Every VEX document read and how many results it suppressed. */
+  vex?: VexUse[];
+  /** What the results were compared with, and the counts per baselineState. */
+  baseline?: BaselineInfo;
+}
+
+export interface BaselineInfo {
+  /** "baseline old.sarif" or "diff-base origin/main". */
+  against: string;
+  counts: BaselineCounts;
+  /** Findings of the baseline that are gone (absent): reported as fixed. */
+  fixed: FindingRef[];
+}
+
+/** What the stages before the policy found, handed to it so it lands in the verdict. */
+export interface VerdictContext {
+  waivers?: WaiverStatus[];
+  vex?: VexUse[];
+  baseline?: BaselineInfo;
 }
 
 export const VERDICT_PROPERTY = 'secgate';

@@ -45,6 +45,7 @@ export function summarise(log: Log): Summary {
   const classes = new Map<string, { severity: Severity; tools: Set<string> }>();
   let suppressed = 0;
   for (const { run, runIndex, result } of eachResult(log)) {
+    if (result.baselineState === 'absent') continue; // fixed since the baseline: not a finding now
     if (isSuppressed(result)) {
       tools[runIndex]!.suppressed++;
       suppressed++;

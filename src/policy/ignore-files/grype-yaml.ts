@@ -1,0 +1,59 @@
+import { parse } from 'yaml';
+import type { Waiver } from '../waivers.js';
+import { escapeGlob } from './trivyignore.js';
+
+export const GRYPE_CONFIGS = ['.grype.yaml', '.grype.yml', '.grype/config.yaml'];
+
+/**
+ * Grype's config `ignore:` rules: { vulnerability, reason, fix-state, package: { name, version,
+ * type, location }, include-aliases, … }. Every field given must match; Grype has no expiry, so
+ * these are honoured without one (and flagged "no expiry"). Rules about VEX statuses
+ * (vex-status) only tune Grype's own VEX handling and are not waivers.
+ */
+export function parseGrypeIgnore(text: string, file = '.grype.yaml'): { waivers: Waiver[]; problems: string[] } {
+  const waivers: Waiver[] = [];
+  const problems: string[] = [];
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    return { waivers, problems: [`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`] };
+  }
+  const rules = (doc as { ignore?: unknown } | null)?.ignore;
+  if (rules === undefined || rules === null) return { waivers, problems };
+  if (!Array.isArray(rules)) return { waivers, problems: [`${file}: ignore: expected a list of rules`] };
+  rules.forEach((r: unknown, i) => {
+    const where = `${file} ignore[${i}]`;
+    if (typeof r !== 'object' || r === null) {
+      problems.push(`${where}: expected a mapping`);
+      return;
+    }
+    const rule = r as Record<string, unknown>;
+    if (rule['vex-status'] !== undefined) return;
+    const pkg = (rule['package'] ?? {}) as Record<string, unknown>;
+    const vuln = str(rule['vulnerability']);
+    const name = str(pkg['name']);
+    const version = str(pkg['version']);
+    const location = str(pkg['location']);
+    const fixState = str(rule['fix-state']);
+    if (!vuln && !name && !location && !fixState) {
+      problems.push(`${where}: a rule with no vulnerability, package or fix-state would ignore everything; not applied`);
+      return;
+    }
+    waivers.push({
+      origin: where,
+      source: 'grype',
+      ...(vuln ? { ids: [escapeGlob(vuln)] } : {}),
+      ...(name ? { packageNames: [name] } : {}),
+      ...(version ? { exactVersions: [version] } : {}),
+      ...(location ? { paths: [location.replace(/^\/+/, '')] } : {}),
+      ...(fixState ? { fixStates: [fixState] } : {}),
+      reason: str(rule['reason']) ?? `ignore rule in ${file}`,
+    });
+  });
+  return { waivers, problems };
+}
+
+function str(x: unknown): string | undefined {
+  return typeof x === 'string' && x.trim() !== '' ? x.trim() : undefined;
+}
