@@ -3,6 +3,9 @@ import { grypeJson } from './grype/json.js';
 import { trivyJson } from './trivy/json.js';
 import { npmAuditJson } from './npm-audit/json.js';
 import { sarifLog } from './sarif/sarif.js';
+import { zapTraditionalJson } from './zap/traditional-json.js';
+import { zapTraditionalXml } from './zap/traditional-xml.js';
+import { zapApiAlerts } from './zap/api-alerts.js';
 import { wazuhApiVulnerabilities } from './wazuh/api-vulnerabilities.js';
 import { wazuhIndexerStates } from './wazuh/indexer-states.js';
 import { wazuhAlerts, wazuhAlert } from './wazuh/alerts-ndjson.js';
@@ -18,6 +21,7 @@ export const adapters: readonly Adapter[] = [
   npmAuditJson,
   wazuhApiVulnerabilities, wazuhIndexerStates, wazuhAlerts, wazuhAlert,
   asffJson, asffLines,
+  zapTraditionalJson, zapTraditionalXml, zapApiAlerts,
   sarifLog,
 ];
 
