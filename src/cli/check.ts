@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Run } from 'sarif';
 import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/types.js';
 import { ConfigError, OutputError, ReportError, SecgateError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { readReport } from '../io/read-report.js';
+import { readReport, type ReportInput } from '../io/read-report.js';
 import { gate } from '../pipeline.js';
 import { exitCodeFor } from '../policy/verdict.js';
 import { renderConsole } from '../report/console.js';
@@ -35,14 +36,24 @@ export class ManyErrors extends SecgateError {
 export async function check(reports: string[], opts: CheckOptions, ctx: CliContext): Promise<number> {
   const config = await loadConfig(opts.config ? resolve(ctx.cwd, opts.config) : undefined, ctx.cwd);
   const inputs = assignFormats(reports, opts.format ?? []);
+  // No reports named: the ones secgate.yml lists under `reports:`.
+  if (!inputs.length) inputs.push(...(config.reports ?? []));
   if (!inputs.length) {
     throw new ConfigError('no reports given', 'name the report files: secgate check grype.json trivy.json semgrep.sarif');
   }
+  return finishGate(await readReports(inputs, config, ctx), config, opts, ctx);
+}
+
+/** Read every report (all of them, so each unreadable one gets its line); any failure is exit 2. */
+export async function readReports(inputs: ReportInput[], config: Config, ctx: CliContext): Promise<Run[]> {
   const settled = await Promise.allSettled(inputs.map((i) => readReport({ ...i, path: resolve(ctx.cwd, i.path) }, { unknownSeverity: config.policy.unknown_severity }).then((r) => ({ ...r, shown: i.path }))));
   const errors = settled.flatMap((s) => (s.status === 'rejected' ? [asSecgate(s.reason)] : []));
   if (errors.length) throw errors.length === 1 ? errors[0]! : new ManyErrors(errors);
-  const runs: Run[] = settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.runs.map((run) => relabel(run, s.value.shown)) : []));
+  return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.runs.map((run) => relabel(run, s.value.shown)) : []));
+}
 
+/** The gate and everything it writes, shared by `check` and `run` (src/cli/run.ts). */
+export async function finishGate(runs: Run[], config: Config, opts: CheckOptions, ctx: CliContext): Promise<number> {
   const { log, verdict } = gate({ runs, config, now: ctx.now() });
 
   const schema = opts.sarifSchema ? await readSchema(opts.sarifSchema, ctx) : undefined;
