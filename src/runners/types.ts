@@ -1,5 +1,6 @@
 import type { Run } from 'sarif';
 import type { Severity } from '../sarif/severity.js';
+import type { ToolKind } from '../sarif/props.js';
 
 /** Keys every scanner entry in `scanners:` takes (secgate.yml). */
 export interface CommonScannerConfig {
@@ -73,5 +74,8 @@ export interface ScannerRunner<C extends object = Record<string, unknown>> {
   /** JSON Schema (properties only) of this scanner's own keys; the common keys are added. */
   readonly configProperties: Record<string, unknown>;
   readonly requiredKeys?: readonly string[];
+  /** tool.driver.name of the runs it produces (used for the run recorded when it fails). */
+  readonly toolName?: string;
+  readonly kind?: ToolKind;
   run(config: C & CommonScannerConfig, ctx: RunnerContext): Promise<Run[]>;
 }
