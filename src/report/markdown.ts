@@ -71,8 +71,8 @@ export function renderMarkdown(log: Log, opts: MarkdownOptions): string {
     }
   }
 
-  lines.push(...baselineBlock(findings, limit));
-  lines.push(...waiverBlock(findings, limit, opts.now));
+  lines.push(...baselineBlock(verdict, findings, limit));
+  lines.push(...(verdict?.waivers ? verdictWaiverBlock(verdict.waivers, limit) : waiverBlock(findings, limit, opts.now)));
   lines.push(`<sub>secgate ${forMarkdown(VERSION, 40)} · the full list is in the SARIF log</sub>`);
   return fit(lines, opts.maxChars);
 }
@@ -139,12 +139,14 @@ function refOf(f: FindingView): FindingRef {
   return { tool: f.tool, ruleId: f.ruleId, severity: f.severity, message: f.message, package: f.package, location: f.uri, line: f.line, fixedVersions: f.fixedVersions };
 }
 
-function baselineBlock(findings: FindingView[], limit: number): string[] {
+/** New vs fixed vs unchanged: the verdict's own account when the gate had a baseline, else the results' baselineState. */
+function baselineBlock(verdict: Verdict | undefined, findings: FindingView[], limit: number): string[] {
   const with_ = findings.filter((f) => f.baselineState);
-  if (!with_.length) return [];
-  const count = (st: string) => with_.filter((f) => f.baselineState === st).length;
+  const info = verdict?.baseline;
+  if (!with_.length && !info) return [];
+  const count = (st: 'new' | 'unchanged' | 'updated' | 'absent') => info?.counts[st] ?? with_.filter((f) => f.baselineState === st).length;
   const out = [
-    '### Against the baseline',
+    `### Against the baseline${info?.against ? ` (${forMarkdown(info.against, 200)})` : ''}`,
     '',
     `🆕 **${count('new')}** new · ${count('updated')} updated · ${count('unchanged')} unchanged · ✔️ **${count('absent')}** fixed (absent since the baseline)`,
     '',
@@ -154,11 +156,25 @@ function baselineBlock(findings: FindingView[], limit: number): string[] {
     out.push('New findings:', '', ...findingTable(fresh.slice(0, limit).map(refOf)), '');
     if (fresh.length > limit) out.push(`_… and ${fresh.length - limit} more new._`, '');
   }
-  const fixed = with_.filter((f) => f.baselineState === 'absent').sort(bySeverity);
+  const fixed = info?.fixed ?? with_.filter((f) => f.baselineState === 'absent').sort(bySeverity).map(refOf);
   if (fixed.length) {
-    out.push('Fixed:', '', ...findingTable(fixed.slice(0, limit).map(refOf)), '');
+    out.push('Fixed:', '', ...findingTable(fixed.slice(0, limit)), '');
     if (fixed.length > limit) out.push(`_… and ${fixed.length - limit} more fixed._`, '');
   }
+  return out;
+}
+
+/** The gate's waiver account: the ones about to expire (or expired) are what someone must act on. */
+function verdictWaiverBlock(waivers: NonNullable<Verdict['waivers']>, limit: number): string[] {
+  const due = waivers.filter((w) => w.state === 'expiring' || w.state === 'expired').sort((a, b) => ((a.expires ?? '') < (b.expires ?? '') ? -1 : 1));
+  if (!due.length) return [];
+  const out = ['### ⏳ Waivers expiring soon', '', '| expires | waiver | covers | findings | reason |', '| --- | --- | --- | ---: | --- |'];
+  for (const w of due.slice(0, limit)) {
+    const when = `${forMarkdown(w.expires ?? '', 30)}${w.state === 'expired' ? ' **(expired)**' : w.daysLeft !== undefined ? ` (${w.daysLeft} day${s(w.daysLeft)})` : ''}`;
+    out.push(`| ${when} | ${forMarkdownCode(w.origin, { max: 80 })} | ${forMarkdown(w.scope, 200)} | ${w.matched} | ${forMarkdown(w.reason, 200)} |`);
+  }
+  if (due.length > limit) out.push('', `_… and ${due.length - limit} more._`);
+  out.push('');
   return out;
 }
 

@@ -32,13 +32,20 @@ describe('renderMarkdown', () => {
     expect(md).toMatch(/Fixed:\n\n\| severity .*\n.*\n\| high \| `CVE-2020-8203`/);
   });
 
-  it('lists waivers expiring soon with days left and justification', () => {
+  it("lists the gate's waivers that are about to expire, not the others", () => {
     const md = renderMarkdown(sample(), { maxChars: GITHUB_COMMENT_MAX_CHARS, now: NOW });
-    // expires 2026-12-01 (end of day UTC), now 2026-11-23 12:00 → 8 whole days left
+    expect(md).toContain('| 2026\\-12\\-01 (8 days) | `waivers[0]` | CVE\\-2023\\-0464 in pkg\\:apk\\/alpine\\/libcrypto3 | 1 |');
+    expect(md).not.toContain('waivers[1]'); // active until next year
+  });
+
+  it('without the verdict\'s waiver account, lists dated suppressions due within 30 days', () => {
+    const log = sample();
+    delete (log.properties!['secgate'] as { verdict: { waivers?: unknown } }).verdict.waivers;
+    const md = renderMarkdown(log, { maxChars: GITHUB_COMMENT_MAX_CHARS, now: NOW });
+    // expires 2026-12-01 (through the end of that day, UTC), now 2026-11-23 12:00 → 8 whole days left
     expect(md).toMatch(/\| 2026\\-12\\-01 \(8 days\) \| `CVE-2023-0464` `libcrypto3@3\.0\.8-r0` \|/);
     expect(md).toContain('SEC\\-42');
-    // and nothing when the waiver is months away
-    expect(renderMarkdown(sample(), { maxChars: GITHUB_COMMENT_MAX_CHARS, now: new Date('2026-01-01T00:00:00Z') })).not.toContain('Waivers');
+    expect(renderMarkdown(log, { maxChars: GITHUB_COMMENT_MAX_CHARS, now: new Date('2026-01-01T00:00:00Z') })).not.toContain('Waivers');
   });
 
   it('renders a log without a verdict (someone else\'s SARIF)', () => {
