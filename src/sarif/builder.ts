@@ -1,6 +1,6 @@
 import type { Result, Run, ReportingDescriptor, Location, Suppression } from 'sarif';
 import { digest } from './hash.js';
-import { toArtifactUri } from './uri.js';
+import { isUri, toArtifactUri } from './uri.js';
 import { levelFor, maxSeverity, securitySeverity, type Severity } from './severity.js';
 import type { FindingProps, ToolKind } from './props.js';
 
@@ -108,7 +108,8 @@ export class RunBuilder {
       shortDescription: { text: truncate(short, 1024) },
       fullDescription: { text: full },
       help: { text: helpText, ...(r.helpMarkdown ? { markdown: r.helpMarkdown } : {}) },
-      ...(r.helpUri ? { helpUri: r.helpUri } : {}),
+      // A scanner's reference that is not an absolute URI would make GitHub reject the whole upload.
+      ...(isUri(r.helpUri) ? { helpUri: r.helpUri } : {}),
       properties: { ...(r.properties ?? {}), tags: uniq(['security', ...(r.tags ?? [])]) },
     };
     this.rules.set(r.id, { rule });
@@ -173,7 +174,7 @@ export class RunBuilder {
           name: this.tool.name,
           ...(this.tool.version ? { version: this.tool.version } : {}),
           ...(this.tool.organization ? { organization: this.tool.organization } : {}),
-          ...(this.tool.informationUri ? { informationUri: this.tool.informationUri } : {}),
+          ...(isUri(this.tool.informationUri) ? { informationUri: this.tool.informationUri } : {}),
           rules,
         },
       },

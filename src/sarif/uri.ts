@@ -1,3 +1,5 @@
+import { fullFormats } from 'ajv-formats/dist/formats.js';
+
 /**
  * SARIF artifact URIs for paths that scanners report: repository-relative, forward slashes,
  * percent-encoded where the URI grammar needs it. GitHub resolves relative URIs against the
@@ -28,4 +30,20 @@ function encodeUriLoose(u: string): string {
 export function slug(s: string): string {
   const out = s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
   return out.slice(0, 60) || 'report';
+}
+
+// The URI grammars the SARIF schemas check (`format: uri` / `uri-reference`), as ajv-formats' full mode implements them.
+const FORMATS = fullFormats as unknown as Record<'uri' | 'uri-reference', RegExp | ((s: string) => boolean)>;
+function test(f: RegExp | ((s: string) => boolean), s: string): boolean {
+  return typeof f === 'function' ? f(s) : f.test(s);
+}
+
+/** An absolute URI (helpUri, informationUri): what the schemas accept. */
+export function isUri(s: unknown): s is string {
+  return typeof s === 'string' && test(FORMATS.uri, s);
+}
+
+/** A URI reference (artifactLocation.uri). */
+export function isUriReference(s: unknown): s is string {
+  return typeof s === 'string' && test(FORMATS['uri-reference'], s);
 }

@@ -38,6 +38,12 @@ export function str(x: unknown, path: string): string {
   return x;
 }
 
+/** A non-empty string: an identifier (rule id, package name) that other things refer to. */
+export function id(x: unknown, path: string): string {
+  if (str(x, path).trim() === '') throw new ShapeError(path, 'expected a non-empty identifier, found an empty string');
+  return x as string;
+}
+
 /** String, number (stringified) or absent (→ undefined). Scanners are loose about both. */
 export function optStr(x: unknown, path: string): string | undefined {
   if (x === undefined || x === null) return undefined;

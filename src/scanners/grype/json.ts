@@ -3,7 +3,7 @@ import { RunBuilder } from '../../sarif/builder.js';
 import { parseSeverityLabel } from '../../sarif/severity.js';
 import type { CvssScore } from '../../sarif/props.js';
 import { purlCore, packageKey } from '../package-id.js';
-import { arr, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
+import { arr, id as nonEmptyId, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
 
 /**
@@ -70,7 +70,7 @@ function targetName(t: unknown): string | undefined {
 function addMatch(b: RunBuilder, m: Obj, path: string, target: string | undefined, suppression: Suppression | undefined): void {
   const v = obj(m['vulnerability'], `${path}.vulnerability`);
   const a = obj(m['artifact'], `${path}.artifact`);
-  const id = str(v['id'], `${path}.vulnerability.id`);
+  const id = nonEmptyId(v['id'], `${path}.vulnerability.id`);
   const name = str(a['name'], `${path}.artifact.name`);
   const version = optStr(a['version'], `${path}.artifact.version`) ?? '';
   const type = optStr(a['type'], `${path}.artifact.type`);

@@ -5,6 +5,8 @@ import { digest } from '../../sarif/hash.js';
 import { TOOL_KINDS, type FindingProps, type ToolKind } from '../../sarif/props.js';
 import { isSeverity, levelFor, parseSeverityLabel, securitySeverity, severityFromLevel, severityFromScore, maxSeverity, type Severity } from '../../sarif/severity.js';
 import { arr, isObj, obj, optArr, ShapeError, str } from '../shape.js';
+import { isUri, isUriReference } from '../../sarif/uri.js';
+import { checkInputRun, checkOutputRun } from './input-shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
 
 /**
@@ -41,6 +43,7 @@ function kindForTool(name: string, run: Run): ToolKind {
 }
 
 function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number, count: number): Run {
+  checkInputRun(run, path);
   const driver = obj(obj(run.tool, `${path}.tool`).driver, `${path}.tool.driver`);
   const name = str(driver['name'], `${path}.tool.driver.name`);
   const kind = kindForTool(name, run);
@@ -63,7 +66,7 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     let rule: ReportingDescriptor | undefined;
     const idx = res.ruleIndex ?? res.rule?.index;
     if (typeof idx === 'number' && rules[idx]) rule = rules[idx];
-    const ruleId = res.ruleId ?? res.rule?.id ?? rule?.id ?? 'unknown-rule';
+    const ruleId = res.ruleId || res.rule?.id || rule?.id || 'unknown-rule';
     res.ruleId = ruleId;
     rule ??= byId.get(ruleId) ?? byId.get(ruleId.split('/')[0]!);
     if (!rule) {
@@ -76,13 +79,15 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     const prev = ruleSeverity.get(rule.id);
     ruleSeverity.set(rule.id, prev ? maxSeverity(prev, severity) : severity);
 
-    const text = res.message.text ?? res.message.markdown ?? messageFromRule(res, rule);
+    const text = res.message.text ?? res.message.markdown ?? messageFromRule(res, rule, driver['globalMessageStrings'] as Record<string, { text?: string }> | undefined);
     res.message = { ...res.message, text: text || ruleId };
     if (!res.locations?.length) {
-      const fallback = run.artifacts?.[0]?.location?.uri ?? '.';
-      res.locations = [{ physicalLocation: { artifactLocation: { uri: fallback } } }];
+      // GitHub needs a location on every result: the analysed artifact when the tool names it, else the repository root.
+      const target = res.analysisTarget?.uri ?? (run.artifacts?.length === 1 ? run.artifacts[0]!.location?.uri : undefined);
+      res.locations = [{ physicalLocation: { artifactLocation: { uri: target ?? '.' } } }];
     }
     dropInvalidRegions(res);
+    encodeUris(res);
     const origLevel = res.level;
     res.level = levelFor(severity);
     const bag = (res.properties ??= {}) as Partial<FindingProps> & Record<string, unknown>;
@@ -105,10 +110,12 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
   });
 
   for (const r of rules) completeRule(r, ruleSeverity.get(r.id));
+  if (driver['informationUri'] !== undefined && !isUri(driver['informationUri'])) delete driver['informationUri'];
   run.properties = { ...(run.properties ?? {}), kind, source: { file: ctx.file, format: sarifLog.id } };
   const id = run.automationDetails?.id;
   if (!id) run.automationDetails = { ...(run.automationDetails ?? {}), id: count > 1 ? `${ctx.category}-${index + 1}/` : `${ctx.category}/` };
   run.invocations ??= [{ executionSuccessful: true }];
+  checkOutputRun(run, path);
   return run;
 }
 
@@ -124,24 +131,31 @@ function severityOfSarifResult(res: Result, rule: ReportingDescriptor): { severi
   // A severity word some tools put in properties (Semgrep, gitleaks, ours on re-read).
   const word = [rp['severity'], rp['problem.severity'], rule.properties?.['problem.severity']].find((w) => typeof w === 'string') as string | undefined;
   const label = isSeverity(word) ? word : parseSeverityLabel(word);
-  if (resultScore !== undefined) return { severity: label ?? severityFromScore(resultScore), score: resultScore, native: String(rp['security-severity']) };
+  // A severity word wins; the score (the result's, else its rule's) is kept only inside its band.
+  if (label) return { severity: label, score: resultScore ?? ruleScore, native: word };
+  // Otherwise security-severity is the producer's label, read as GitHub reads it (in bands), before level.
+  if (resultScore !== undefined) return { severity: severityFromScore(resultScore), score: resultScore, native: String(rp['security-severity']) };
   if (ruleScore !== undefined) return { severity: severityFromScore(ruleScore), score: ruleScore, native: String(rule.properties?.['security-severity']) };
-  if (label) return { severity: label, native: word };
   const level = res.level ?? rule.defaultConfiguration?.level;
   // No level anywhere: SARIF's default is "warning" (§3.27.10), a defined severity, not an unknown one.
   return { severity: severityFromLevel(level), ...(level ? { native: level } : {}) };
 }
 
-function messageFromRule(res: Result, rule: ReportingDescriptor): string | undefined {
+/** A message given by id (SARIF §3.11.10): the rule's messageStrings, then the driver's globalMessageStrings. */
+function messageFromRule(res: Result, rule: ReportingDescriptor, global: Record<string, { text?: string }> | undefined): string | undefined {
   const id = res.message.id;
-  if (id && rule.messageStrings?.[id]?.text) {
+  const template = id ? (rule.messageStrings?.[id]?.text ?? (isObj(global) && isObj(global[id]) ? global[id]!.text : undefined)) : undefined;
+  if (typeof template === 'string') {
     const args = res.message.arguments ?? [];
-    return rule.messageStrings[id]!.text.replace(/\{(\d+)\}/g, (_, n: string) => args[Number(n)] ?? '');
+    // {n} is the n-th argument; {{ and }} are literal braces (§3.11.5).
+    return template.replace(/\{\{|\}\}|\{(\d+)\}/g, (m, n: string | undefined) => (m === '{{' ? '{' : m === '}}' ? '}' : (args[Number(n)] ?? '')));
   }
   return rule.shortDescription?.text;
 }
 
 function completeRule(r: ReportingDescriptor, severity: Severity | undefined): void {
+  // A reference that is not an absolute URI would make GitHub reject the whole upload; the rule still has its help text.
+  if (r.helpUri !== undefined && !isUri(r.helpUri)) delete r.helpUri;
   const short = r.shortDescription?.text || r.name || r.fullDescription?.text?.split('\n')[0] || r.id;
   r.shortDescription = { ...(r.shortDescription ?? {}), text: short };
   r.fullDescription = { ...(r.fullDescription ?? {}), text: r.fullDescription?.text || short };
@@ -149,6 +163,20 @@ function completeRule(r: ReportingDescriptor, severity: Severity | undefined): v
   if (severity) {
     r.properties = { ...(r.properties ?? {}), severity };
     if (r.properties['security-severity'] === undefined) r.properties['security-severity'] = securitySeverity(severity);
+  }
+}
+
+/** Paths written as plain text ("my file.c") become URI references; anything still invalid is caught by checkOutputRun. */
+function encodeUris(res: Result): void {
+  for (const loc of [...(res.locations ?? []), ...(res.relatedLocations ?? [])]) {
+    const al = loc.physicalLocation?.artifactLocation;
+    if (al?.uri !== undefined && !isUriReference(al.uri)) {
+      try {
+        al.uri = encodeURI(al.uri);
+      } catch {
+        /* a lone surrogate: left for checkOutputRun to report */
+      }
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import { parseSeverityLabel } from '../../sarif/severity.js';
 import type { CvssScore, ToolKind } from '../../sarif/props.js';
 import { bestScore, firstSentence } from '../grype/json.js';
 import { packageKey, purlCore } from '../package-id.js';
-import { arr, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
+import { arr, id as nonEmptyId, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
 
 /**
@@ -129,7 +129,7 @@ function fileFor(ctx: ResultCtx, pkgPath?: string): string {
 }
 
 function addVuln(b: RunBuilder, v: Obj, path: string, ctx: ResultCtx, suppression?: Suppression): void {
-  const id = str(v['VulnerabilityID'], `${path}.VulnerabilityID`);
+  const id = nonEmptyId(v['VulnerabilityID'], `${path}.VulnerabilityID`);
   const name = str(v['PkgName'], `${path}.PkgName`);
   const installed = optStr(v['InstalledVersion'], `${path}.InstalledVersion`) ?? '';
   const fixed = optStr(v['FixedVersion'], `${path}.FixedVersion`);
@@ -197,7 +197,7 @@ function addVuln(b: RunBuilder, v: Obj, path: string, ctx: ResultCtx, suppressio
 function addMisconfig(b: RunBuilder, m: Obj, path: string, ctx: ResultCtx, suppression?: Suppression): void {
   const status = (optStr(m['Status'], `${path}.Status`) ?? 'FAIL').toUpperCase();
   if (status === 'PASS') return; // a passed check is not a finding
-  const id = optStr(m['ID'], `${path}.ID`) ?? optStr(m['AVDID'], `${path}.AVDID`) ?? str(m['ID'], `${path}.ID`);
+  const id = optStr(m['ID'], `${path}.ID`) || optStr(m['AVDID'], `${path}.AVDID`) || nonEmptyId(m['ID'], `${path}.ID`);
   const title = optStr(m['Title'], `${path}.Title`);
   const description = optStr(m['Description'], `${path}.Description`);
   const message = optStr(m['Message'], `${path}.Message`);
@@ -231,7 +231,7 @@ function addMisconfig(b: RunBuilder, m: Obj, path: string, ctx: ResultCtx, suppr
 }
 
 function addSecret(b: RunBuilder, s: Obj, path: string, ctx: ResultCtx, suppression?: Suppression): void {
-  const id = str(s['RuleID'], `${path}.RuleID`);
+  const id = nonEmptyId(s['RuleID'], `${path}.RuleID`);
   const title = optStr(s['Title'], `${path}.Title`);
   const category = optStr(s['Category'], `${path}.Category`);
   const nativeSeverity = optStr(s['Severity'], `${path}.Severity`);
