@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { Log } from 'sarif';
 import type { Verdict } from '../policy/verdict.js';
-import type { GithubCi } from './ci-env.js';
+import { detectCi, type GithubCi } from './ci-env.js';
 import { fitBytes } from './comment.js';
 import { annotationLines, appendRunnerFile, outputFileText, outputValues, summaryBudget } from './github.js';
 import { PublishError } from './http.js';
@@ -47,4 +48,18 @@ export async function autoPublishGithub(input: AutoPublishInput): Promise<string
     }
   }
   return warnings;
+}
+
+/**
+ * Human-readable output printed in GitHub Actions is made inert: between `::stop-commands::T`
+ * and `::T::` the runner processes no workflow command, so a finding whose text holds
+ * `::set-output …` or a legacy `##[…]` command (recognised anywhere in a line) stays text.
+ * T is random per call, so the text cannot end the pause itself.
+ */
+export function inertInActions(env: Readonly<Record<string, string | undefined>>, text: string, token: () => string = () => randomUUID()): string {
+  const ci = detectCi(env);
+  if (ci.provider !== 'github' || !ci.actions || !text) return text;
+  let t = token();
+  while (text.includes(t)) t = token();
+  return `::stop-commands::${t}\n${text}${text.endsWith('\n') ? '' : '\n'}::${t}::\n`;
 }
