@@ -2,6 +2,7 @@ import type { Adapter } from './types.js';
 import { grypeJson } from './grype/json.js';
 import { trivyJson } from './trivy/json.js';
 import { npmAuditJson } from './npm-audit/json.js';
+import { sonarqubeJson } from './sonarqube/json.js';
 import { sarifLog } from './sarif/sarif.js';
 import { zapTraditionalJson } from './zap/traditional-json.js';
 import { zapTraditionalXml } from './zap/traditional-xml.js';
@@ -19,6 +20,7 @@ export const adapters: readonly Adapter[] = [
   grypeJson,
   trivyJson,
   npmAuditJson,
+  sonarqubeJson,
   wazuhApiVulnerabilities, wazuhIndexerStates, wazuhAlerts, wazuhAlert,
   asffJson, asffLines,
   zapTraditionalJson, zapTraditionalXml, zapApiAlerts,
