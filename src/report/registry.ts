@@ -2,9 +2,10 @@ import type { Reporter } from './types.js';
 import { consoleReporter } from './console.js';
 import { sarifReporter } from './sarif.js';
 import { markdownReporter } from './markdown.js';
+import { junitReporter } from './junit.js';
 
 /** Every output format; the CLI's --format choices are derived from this list. */
-export const reporters: readonly Reporter[] = [consoleReporter, markdownReporter, sarifReporter];
+export const reporters: readonly Reporter[] = [consoleReporter, markdownReporter, junitReporter, sarifReporter];
 
 export function reporterByFormat(format: string): Reporter | undefined {
   return reporters.find((r) => r.format === format);

@@ -1,4 +1,5 @@
 import type { Log } from 'sarif';
+import type { ThresholdRule } from '../config/sections/policy.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -12,6 +13,11 @@ export interface RenderOptions {
   title?: string;
   /** The clock, for anything dated in a report (waivers expiring soon). Reports never read Date.now(). */
   now?: Date;
+  /**
+   * The policy's fail_on rules, for per-finding formats (JUnit, Code Quality) to mark which
+   * findings violate it; default: the built-in policy (critical or high).
+   */
+  failOn?: readonly ThresholdRule[];
 }
 
 /** One output format. The verdict is read from the log (embedded by the gate), never recomputed. */
