@@ -9,6 +9,7 @@ import { runSections } from './sections/scanners.js';
 import { composeConfig } from './compose.js';
 import { WAIVERS_FILE } from './sections/waivers.js';
 import type { Config } from './types.js';
+import { monitoringSections } from './sections/monitoring.js';
 
 export const DEFAULT_CONFIG_FILE = 'secgate.yml';
 
@@ -68,7 +69,7 @@ export function parseConfig(text: string, file: string): Config {
     const where = locate(doc, lines, problem.path);
     throw new ConfigError(`${file}${where ? `:${where}` : ''}: ${problem.path.length ? problem.path.join('.').replace(/\.(\d+)/g, '[$1]') : '(top level)'}: ${problem.message}`, 'see schema/secgate.schema.json or `secgate --help`');
   }
-  return { ...withDefaults(raw as Record<string, unknown>, file), ...runSections(raw as Record<string, unknown>) };
+  return { ...withDefaults(raw as Record<string, unknown>, file), ...runSections(raw as Record<string, unknown>), ...monitoringSections(raw as Record<string, unknown>) };
 }
 
 function withDefaults(raw: Record<string, unknown>, file: string): Config {

@@ -4,6 +4,7 @@ import { reportsSchema } from './sections/reports.js';
 import { defaultsSchema } from './sections/defaults.js';
 import { waiversSchema } from './sections/waivers.js';
 import { vexSchema } from './sections/vex.js';
+import { monitoringSchemas } from './sections/monitoring.js';
 
 /**
  * The JSON Schema of secgate.yml, composed from one section per concern (src/config/sections).
@@ -24,5 +25,6 @@ export const configSchema = {
     defaults: defaultsSchema,
     waivers: waiversSchema,
     vex: vexSchema,
+    ...monitoringSchemas,
   },
 } as const;
