@@ -13,6 +13,9 @@ import { fitGithubLimits } from '../sarif/github-limits.js';
 import { createSarifValidator } from '../sarif/validate.js';
 import { useColor, write, type CliContext, type CommonOptions } from './context.js';
 import { assignFormats } from './formats.js';
+import { readPolicyInputs } from './policy-inputs.js';
+import { renderExplain } from '../policy/explain.js';
+import { forTerminalLine } from '../text/escape.js';
 
 export interface CheckOptions extends CommonOptions {
   sarif: string;
@@ -20,6 +23,12 @@ export interface CheckOptions extends CommonOptions {
   format: string[];
   json?: boolean;
   sarifSchema?: string;
+  /** A previous secgate SARIF log: results become new / unchanged / updated / absent. */
+  baseline?: string;
+  /** A git ref: findings on lines / packages changed since it are new. */
+  diffBase?: string;
+  /** OpenVEX or CycloneDX VEX documents (added to secgate.yml's `vex:`). */
+  vex?: string[];
 }
 
 /** Several reports can fail at once; the user sees one line for each. */
@@ -54,7 +63,9 @@ export async function readReports(inputs: ReportInput[], config: Config, ctx: Cl
 
 /** The gate and everything it writes, shared by `check` and `run` (src/cli/run.ts). */
 export async function finishGate(runs: Run[], config: Config, opts: CheckOptions, ctx: CliContext): Promise<number> {
-  const { log, verdict } = gate({ runs, config, now: ctx.now() });
+  const { notes, ...policyInputs } = await readPolicyInputs(ctx.cwd, config, opts);
+  for (const n of notes) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(n, 400)}\n`);
+  const { log, verdict } = gate({ runs, config, now: ctx.now(), ...policyInputs });
 
   const schema = opts.sarifSchema ? await readSchema(opts.sarifSchema, ctx) : undefined;
   const problems = createSarifValidator(schema)(log);
@@ -71,6 +82,8 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
   } else {
     await write(ctx.stdout, renderConsole(log, { color: useColor(ctx, opts), quiet: opts.quiet ?? false }));
   }
+  // The end of every check: what was waived, expires soon, is stale, VEX'd or fixed.
+  if (!opts.quiet) await write(opts.json ? ctx.stderr : ctx.stdout, renderExplain(verdict, { extrasOnly: true, top: config.policy.explain_top }));
   return exitCodeFor(verdict.status);
 }
 

@@ -5,10 +5,14 @@ import { VERSION } from '../version.js';
 import type { CommandDefinition } from './commands/types.js';
 import { checkCommand } from './commands/check.js';
 import { mergeCommand } from './commands/merge.js';
+import { explainCommand } from './commands/explain.js';
+import { baselineCommand } from './commands/baseline.js';
 import { exportCommand } from './commands/export.js';
 
 /** Every command, one line each; definitions are cheap, implementations load lazily. */
 const commands: CommandDefinition[] = [
+  explainCommand,
+  baselineCommand,
   checkCommand,
   mergeCommand,
   exportCommand,

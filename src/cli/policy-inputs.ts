@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import type { Log } from 'sarif';
+import type { Config } from '../config/types.js';
+import { ConfigError, ReportError } from '../errors.js';
+import type { GateInput } from '../pipeline.js';
+import { changedPackages, npmLockPackages, parseUnifiedDiff, type ChangeSet } from '../policy/diff-base.js';
+import { GRYPE_CONFIGS, parseGrypeIgnore } from '../policy/ignore-files/grype-yaml.js';
+import { TRIVYIGNORE, parseTrivyIgnore } from '../policy/ignore-files/trivyignore.js';
+import { TRIVYIGNORE_YAML, parseTrivyIgnoreYaml } from '../policy/ignore-files/trivyignore-yaml.js';
+import { ZAP_RULES_FILES, parseZapRules } from '../policy/ignore-files/zap-rules.js';
+import { parseVex } from '../policy/vex.js';
+import type { Waiver } from '../policy/waivers.js';
+
+export interface PolicyInputOptions {
+  baseline?: string | undefined;
+  diffBase?: string | undefined;
+  vex?: string[] | undefined;
+}
+
+export type PolicyInputs = Pick<GateInput, 'baseline' | 'changes' | 'ignoreFileWaivers' | 'vex'> & {
+  /** Lines the user should see (ignore-file entries Trivy/ZAP would skip too). */
+  notes: string[];
+};
+
+/**
+ * Everything the policy stages read from disk or git, read here at the edge so the pipeline
+ * stays pure: the baseline log, the change set since --diff-base, the scanners' ignore files in
+ * the working directory, and the VEX documents (config `vex:` and --vex).
+ */
+export async function readPolicyInputs(cwd: string, config: Config, opts: PolicyInputOptions): Promise<PolicyInputs> {
+  const notes: string[] = [];
+  const [baseline, changes, ignore, vex] = await Promise.all([
+    opts.baseline ? readBaseline(resolve(cwd, opts.baseline), opts.baseline) : undefined,
+    opts.diffBase ? readChanges(cwd, opts.diffBase) : undefined,
+    config.policy.ignore_files ? readIgnoreFiles(cwd) : { waivers: [], problems: [] },
+    Promise.all([...config.vex, ...(opts.vex ?? [])].map((f) => readVex(resolve(cwd, f), f))),
+  ]);
+  notes.push(...ignore.problems);
+  return { baseline, changes, ignoreFileWaivers: ignore.waivers, vex, notes };
+}
+
+async function readJson(path: string, shown: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ReportError(shown, code === 'ENOENT' ? 'no such file' : (e as Error).message, `check the ${what} path`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ReportError(shown, `not valid JSON: ${(e as Error).message}`, `${what} must be a JSON file`);
+  }
+}
+
+async function readBaseline(path: string, shown: string): Promise<{ log: Log; label: string }> {
+  const doc = (await readJson(path, shown, '--baseline')) as Log;
+  if (!doc || doc.version !== '2.1.0' || !Array.isArray(doc.runs)) {
+    throw new ReportError(shown, 'not a SARIF 2.1.0 log', 'pass a log written by `secgate check` or `secgate baseline`');
+  }
+  return { log: doc, label: shown };
+}
+
+async function readVex(path: string, shown: string): Promise<NonNullable<GateInput['vex']>[number]> {
+  const doc = await readJson(path, shown, 'VEX document');
+  return { file: shown, ...parseVex(doc, shown) };
+}
+
+async function readIgnoreFiles(cwd: string): Promise<{ waivers: Waiver[]; problems: string[] }> {
+  const waivers: Waiver[] = [];
+  const problems: string[] = [];
+  const read = async (name: string, parse: (text: string, file: string) => { waivers: Waiver[]; problems: string[] }) => {
+    const path = join(cwd, name);
+    if (!existsSync(path)) return;
+    const r = parse(await readFile(path, 'utf8'), name);
+    waivers.push(...r.waivers);
+    problems.push(...r.problems);
+  };
+  await read(TRIVYIGNORE, parseTrivyIgnore);
+  await read(TRIVYIGNORE_YAML, parseTrivyIgnoreYaml);
+  // Grype reads the first config it finds; so does secgate.
+  const grype = GRYPE_CONFIGS.find((f) => existsSync(join(cwd, f)));
+  if (grype) await read(grype, parseGrypeIgnore);
+  for (const f of ZAP_RULES_FILES) await read(f, parseZapRules);
+  return { waivers, problems };
+}
+
+/** --diff-base: `git diff --unified=0 <ref>` for lines, and package-lock.json then and now. */
+async function readChanges(cwd: string, ref: string): Promise<ChangeSet> {
+  if (ref.startsWith('-')) throw new ConfigError(`--diff-base "${ref}": not a git ref`, 'name a branch, tag or commit: --diff-base origin/main');
+  const git = async (args: string[]) => {
+    const r = await execa('git', args, { cwd, reject: false, stripFinalNewline: false, maxBuffer: 256 * 1024 * 1024 });
+    return r;
+  };
+  const verify = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  if (verify.exitCode !== 0) {
+    throw new ConfigError(`--diff-base ${ref}: not a commit in the git repository at ${cwd}`, 'fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin main)');
+  }
+  const diff = await git(['-c', 'core.quotepath=on', 'diff', '--no-color', '--no-ext-diff', '--unified=0', '--no-renames', ref, '--']);
+  if (diff.exitCode !== 0) throw new ConfigError(`--diff-base ${ref}: git diff failed: ${String(diff.stderr).trim().split('\n')[0]}`, 'run secgate inside the repository checkout');
+  const top = (await git(['rev-parse', '--show-toplevel'])).stdout.toString().trim();
+  const prefix = (await git(['rev-parse', '--show-prefix'])).stdout.toString().trim();
+  // git diff names files from the repository root; findings name them from the working directory.
+  const lines = new Map<string, Set<number>>();
+  for (const [file, set] of parseUnifiedDiff(String(diff.stdout))) {
+    if (prefix && !file.startsWith(prefix)) continue;
+    lines.set(prefix ? file.slice(prefix.length) : file, set);
+  }
+  const packages = new Set<string>();
+  const ecosystems = new Set<string>();
+  const lockNow = existsSync(join(cwd, 'package-lock.json')) ? await readFile(join(cwd, 'package-lock.json'), 'utf8') : undefined;
+  if (lockNow !== undefined && top) {
+    const before = await git(['show', `${ref}:./package-lock.json`]);
+    const old = before.exitCode === 0 ? String(before.stdout) : undefined;
+    for (const p of changedPackages(npmLockPackages(old), npmLockPackages(lockNow))) packages.add(p);
+    ecosystems.add('npm');
+  }
+  return { ref, lines, packages, ecosystems };
+}
