@@ -47,7 +47,7 @@ export function htmlToText(html: string): string {
       }
       return `\u0002${links.length}\u0002`;
     }
-    if (name === 'li') return close ? '\n' : '\n- ';
+    if (name === 'li') return close ? '' : '\n- ';
     if (name === 'br' || name === 'hr') return '\n';
     if (BLOCK.has(name)) return '\n\n';
     if (name === 'td' || name === 'th') return ' ';

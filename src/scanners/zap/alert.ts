@@ -152,7 +152,7 @@ export function addAlert(b: RunBuilder, a: ZapAlert, seen: Map<string, number>):
   const alertOther = text(a.otherinfo);
   const instances = a.instances.length ? a.instances : [undefined];
   for (const inst of instances) {
-    const url = inst?.uri || a.site || '';
+    const url = withoutUserinfo(inst?.uri || a.site || '');
     const method = inst?.method || undefined;
     const param = inst?.param || undefined;
     const key = [ruleId, stableUrl(url), method ?? '', param ?? ''].join('\n');
@@ -196,18 +196,31 @@ export function addAlert(b: RunBuilder, a: ZapAlert, seen: Map<string, number>):
 
 /**
  * A URL as a valid RFC 3986 URI reference: ZAP reports the URL as requested, which can hold a
- * stray `%` (`/templates/<%=baseUrl%>`) or characters WHATWG URL serialisation leaves as they are.
+ * stray `%` (`/templates/<%=baseUrl%>`), brackets or a second `#` that WHATWG URL serialisation
+ * leaves as they are. User info (`user:password@`) is dropped: it is a credential.
  */
 export function uriReference(url: string): string {
-  let href = toWellFormed(url.trim()); // a lone surrogate cannot be percent-encoded
+  const raw = toWellFormed(url.trim()); // a lone surrogate cannot be percent-encoded
+  let authority = '';
+  let rest = raw;
   try {
-    href = new URL(href).href;
+    const u = new URL(raw);
+    if (u.host) {
+      authority = `${u.protocol}//${u.host}`;
+      rest = `${u.pathname}${u.search}${u.hash}`;
+    }
   } catch {
-    // not absolute: kept as given, made valid below
+    // not absolute: the whole string is made a valid reference below
   }
-  return href
-    .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
-    .replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/gu, (c) => encodeURIComponent(c));
+  const hash = rest.indexOf('#');
+  const enc = (s: string) => s.replace(/%(?![0-9A-Fa-f]{2})/g, '%25').replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/gu, (c) => encodeURIComponent(c));
+  return authority + (hash < 0 ? enc(rest) : `${enc(rest.slice(0, hash))}#${enc(rest.slice(hash + 1))}`);
+}
+
+/** The URL as ZAP reported it, less any user info (a credential). */
+export function withoutUserinfo(url: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url)) return url;
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
 
 /** "200" from "HTTP/1.1 200 OK\r\n…"; the rest of the headers is deliberately not kept. */

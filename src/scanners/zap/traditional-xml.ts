@@ -24,7 +24,13 @@ export const zapTraditionalXml: Adapter = {
     const text = str(doc, '$');
     const valid = XMLValidator.validate(text);
     if (valid !== true) throw new ShapeError(`line ${valid.err.line}, column ${valid.err.col}`, `not well-formed XML: ${valid.err.msg}`);
-    const parsed: unknown = parser.parse(text);
+    let parsed: unknown;
+    try {
+      parsed = parser.parse(text);
+    } catch (e) {
+      // The validator and the parser disagree on a few malformed inputs (an unclosed <?pi): still a damaged report.
+      throw new ShapeError('OWASPZAPReport', `not well-formed XML: ${(e as Error).message}`);
+    }
     const report = obj(isObj(parsed) ? parsed['OWASPZAPReport'] : undefined, 'OWASPZAPReport');
     const b = zapBuilder(ctx, zapTraditionalXml.id, optStr(report['@programName'], 'OWASPZAPReport@programName'), optStr(report['@version'], 'OWASPZAPReport@version'));
     const seen = new Map<string, number>();
