@@ -4,6 +4,7 @@ import type { CliContext } from './context.js';
 import { VERSION } from '../version.js';
 import type { CommandDefinition } from './commands/types.js';
 import { checkCommand } from './commands/check.js';
+import { runCommand } from './commands/run.js';
 import { mergeCommand } from './commands/merge.js';
 import { explainCommand } from './commands/explain.js';
 import { baselineCommand } from './commands/baseline.js';
@@ -14,6 +15,7 @@ const commands: CommandDefinition[] = [
   explainCommand,
   baselineCommand,
   checkCommand,
+  runCommand,
   mergeCommand,
   exportCommand,
 ];

@@ -12,6 +12,8 @@ export interface ScannerOutput {
   text?: string;
   /** The adapter id (format) the scanner was asked for; detected from the content when absent. */
   format?: string;
+  /** How the process ended, for the message when there is no report (from execScanner). */
+  exit?: { exitCode: number; stderrTail: string };
 }
 
 /**
@@ -27,7 +29,7 @@ export async function readScannerOutput(scanner: string, out: ScannerOutput, ctx
       const code = (e as NodeJS.ErrnoException).code;
       throw new ScannerError(
         scanner,
-        code === 'ENOENT' ? `finished but wrote no report (expected ${out.path})` : `its report ${out.path} cannot be read: ${(e as Error).message}`,
+        code === 'ENOENT' ? `finished${out.exit ? ` (exit code ${out.exit.exitCode})` : ''} but wrote no report (expected ${out.path})${lastLine(out.exit?.stderrTail)}` : `its report ${out.path} cannot be read: ${(e as Error).message}`,
         'check the scanner log above; re-run with --debug',
       );
     }
@@ -45,4 +47,9 @@ export async function readScannerOutput(scanner: string, out: ScannerOutput, ctx
     if (isSecgateError(e)) throw new ScannerError(scanner, `its report is unreadable: ${e.oneLine()}`, undefined, undefined, undefined, { cause: e });
     throw e;
   }
+}
+
+function lastLine(tail: string | undefined): string {
+  const line = tail?.split('\n').pop()?.trim();
+  return line ? `: ${line.length > 300 ? `${line.slice(0, 299)}…` : line}` : '';
 }

@@ -54,7 +54,7 @@ export const grypeRunner: ScannerRunner<GrypeRunConfig> = {
       };
     }
     ctx.progress(`scanning ${config.target}`);
-    await execScanner(spec, ctx);
-    return readScannerOutput('grype', { name: REPORT, path: join(ctx.workDir, REPORT), format: 'grype' }, ctx);
+    const { exitCode, stderrTail } = await execScanner(spec, ctx);
+    return readScannerOutput('grype', { name: REPORT, path: join(ctx.workDir, REPORT), format: 'grype', exit: { exitCode, stderrTail } }, ctx);
   },
 };

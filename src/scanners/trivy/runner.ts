@@ -60,7 +60,7 @@ export const trivyRunner: ScannerRunner<TrivyRunConfig> = {
       };
     }
     ctx.progress(`${mode} ${config.target}`);
-    await execScanner(spec, ctx);
-    return readScannerOutput('trivy', { name: REPORT, path: join(ctx.workDir, REPORT), format: 'trivy' }, ctx);
+    const { exitCode, stderrTail } = await execScanner(spec, ctx);
+    return readScannerOutput('trivy', { name: REPORT, path: join(ctx.workDir, REPORT), format: 'trivy', exit: { exitCode, stderrTail } }, ctx);
   },
 };

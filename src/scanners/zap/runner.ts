@@ -106,8 +106,8 @@ export const zapRunner: ScannerRunner<ZapRunConfig> = {
     }
     await rm(join(wrk, REPORT), { force: true });
     ctx.progress(`${mode} scan of ${target}`);
-    await execScanner(spec, ctx);
-    return readScannerOutput('zap', { name: 'zap.json', path: join(wrk, REPORT) }, ctx);
+    const { exitCode, stderrTail } = await execScanner(spec, ctx);
+    return readScannerOutput('zap', { name: 'zap.json', path: join(wrk, REPORT), exit: { exitCode, stderrTail } }, ctx);
   },
 };
 
@@ -133,6 +133,6 @@ async function runPlan(config: ZapRunConfig & CommonScannerConfig, ctx: RunnerCo
   // A report left by an earlier run must never pass for this run's.
   await rm(resolve(ctx.cwd, config.report), { force: true });
   ctx.progress(`automation plan ${config.plan}`);
-  await execScanner(spec, ctx);
-  return readScannerOutput('zap', { name: basename(config.report), path: resolve(ctx.cwd, config.report) }, ctx);
+  const { exitCode, stderrTail } = await execScanner(spec, ctx);
+  return readScannerOutput('zap', { name: basename(config.report), path: resolve(ctx.cwd, config.report), exit: { exitCode, stderrTail } }, ctx);
 }

@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import type { Run } from 'sarif';
+import { loadConfig } from '../config/load.js';
+import { DEFAULTS } from '../config/sections/defaults.js';
+import { ConfigError, ScannerError } from '../errors.js';
+import { ciFacts } from '../runners/ci-facts.js';
+import { runJobs } from '../runners/orchestrate.js';
+import { parseOnly, planJobs } from '../runners/plan.js';
+import { plainProgress, silentProgress, ttyProgress, type Progress } from '../runners/progress.js';
+import { forTerminalLine } from '../text/escape.js';
+import { finishGate, readReports, type CheckOptions } from './check.js';
+import { write, type CliContext } from './context.js';
+
+export interface RunOptions extends Omit<CheckOptions, 'format'> {
+  only?: string[];
+  keepWork?: boolean;
+}
+
+/**
+ * `secgate run`: plan one job per configured scanner, run them (p-limit, timeouts that stop the
+ * whole process tree), add the reports secgate.yml lists, then the same gate and outputs as
+ * `secgate check`. A scanner that fails is a failed run in the log: exit 2, unless optional.
+ */
+export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
+  const config = await loadConfig(opts.config ? resolve(ctx.cwd, opts.config) : undefined, ctx.cwd);
+  const only = parseOnly(opts.only);
+  const jobs = planJobs(config.scanners ?? {}, config.defaults ?? DEFAULTS, only);
+  // --only picks scanners; the already-produced reports belong to the full run.
+  const reports = only ? [] : (config.reports ?? []);
+  if (!jobs.length && !reports.length) {
+    throw new ConfigError(`nothing to run: ${config.source ?? 'no secgate.yml found'}${config.source ? ' has no scanners: and no reports:' : ''}`, 'configure scanners: (grype, trivy, zap, sonarqube, npm-audit) or reports: in secgate.yml, or use secgate check <reports…>');
+  }
+  // Reports first: a missing one is known before minutes of scanning.
+  const reportRuns = await readReports(reports, config, ctx);
+
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort(new DOMException('interrupted', 'AbortError'));
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  let outcomes;
+  try {
+    outcomes = await runJobs(jobs, {
+      concurrency: config.defaults?.concurrency ?? DEFAULTS.concurrency,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      ci: ciFacts(ctx.env),
+      now: ctx.now,
+      unknownSeverity: config.policy.unknown_severity,
+      progress: progressFor(opts, ctx),
+      signal: interrupt.signal,
+      keepWorkDirs: opts.keepWork ?? false,
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
+  }
+  // One line per failed scanner, whatever else is shown (also with --quiet and --json).
+  for (const o of outcomes) {
+    if (!o.ok) await write(ctx.stderr, `secgate: ${o.optional ? 'warning' : 'error'}: ${forTerminalLine(o.error ?? `${o.id} failed`, 500)}${o.optional ? ' (optional: not failing the build)' : ''}\n`);
+  }
+  if (interrupt.signal.aborted) throw new ScannerError('secgate run', 'interrupted: every scanner was stopped, no verdict', 'run it again');
+  const runs: Run[] = [...reportRuns, ...outcomes.flatMap((o) => o.runs)];
+  return finishGate(runs, config, { ...opts, format: [] }, ctx);
+}
+
+/** A spinner on a terminal, plain lines in CI logs and pipes, nothing with --quiet. */
+function progressFor(opts: RunOptions, ctx: CliContext): Progress {
+  if (opts.quiet) return silentProgress;
+  const ci = ctx.env['CI'] !== undefined && ctx.env['CI'] !== '' && ctx.env['CI'] !== 'false';
+  if (ctx.stderr.isTTY === true && !ci && ctx.env['TERM'] !== 'dumb') return ttyProgress(ctx.stderr);
+  return plainProgress(ctx.stderr);
+}
