@@ -3,9 +3,10 @@ import { consoleReporter } from './console.js';
 import { sarifReporter } from './sarif.js';
 import { markdownReporter } from './markdown.js';
 import { junitReporter } from './junit.js';
+import { codeQualityReporter } from './codequality.js';
 
 /** Every output format; the CLI's --format choices are derived from this list. */
-export const reporters: readonly Reporter[] = [consoleReporter, markdownReporter, junitReporter, sarifReporter];
+export const reporters: readonly Reporter[] = [consoleReporter, markdownReporter, junitReporter, codeQualityReporter, sarifReporter];
 
 export function reporterByFormat(format: string): Reporter | undefined {
   return reporters.find((r) => r.format === format);
