@@ -43,6 +43,11 @@ export function correlate(log: Log): void {
   };
 
   const nodes: { result: Result; node: string }[] = [];
+  // npm audit (v2) does not say which version is installed: its findings name the package
+  // without a version, and join the class of any versioned finding on that package that
+  // shares an id (npm reports one entry per package name, whatever versions are installed).
+  const versionless = new Set<string>();
+  const versioned: { first: string; bare: string; ids: string[] }[] = [];
   for (const { run, result } of eachResult(log)) {
     const p = props(result);
     if (p.vulnerabilityId && (p.purl || p.packageName)) {
@@ -52,6 +57,13 @@ export function correlate(log: Log): void {
       add(first);
       for (const id of ids.slice(1)) union(first, `vuln|${pkg}|${id}`);
       nodes.push({ result, node: first });
+      const bare = withoutVersion(pkg);
+      if (bare === pkg || pkg.endsWith('@')) {
+        for (const id of ids) {
+          versionless.add(`name|${bare}|${id}`);
+          union(first, `name|${bare}|${id}`);
+        }
+      } else versioned.push({ first, bare, ids });
       continue;
     }
     if (p.url) {
@@ -73,7 +85,17 @@ export function correlate(log: Log): void {
     add(node);
     nodes.push({ result, node });
   }
+  for (const v of versioned) {
+    for (const id of v.ids) if (versionless.has(`name|${v.bare}|${id}`)) union(v.first, `name|${v.bare}|${id}`);
+  }
   for (const { result, node } of nodes) result.correlationGuid = guidFrom(find(node));
+}
+
+/** "pkg:npm/@scope/name@1.2.3" → "pkg:npm/@scope/name" (an "@" right after the type is a scope, not a version). */
+function withoutVersion(pkg: string): string {
+  const slash = pkg.indexOf('/');
+  const at = pkg.lastIndexOf('@');
+  return at > slash + 1 ? pkg.slice(0, at) : pkg;
 }
 
 function firstCwe(r: Result): string | undefined {
