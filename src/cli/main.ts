@@ -9,6 +9,7 @@ import { mergeCommand } from './commands/merge.js';
 import { explainCommand } from './commands/explain.js';
 import { baselineCommand } from './commands/baseline.js';
 import { exportCommand } from './commands/export.js';
+import { trendCommand } from './commands/trend.js';
 
 /** Every command, one line each; definitions are cheap, implementations load lazily. */
 const commands: CommandDefinition[] = [
@@ -18,6 +19,7 @@ const commands: CommandDefinition[] = [
   runCommand,
   mergeCommand,
   exportCommand,
+  trendCommand,
 ];
 
 /**

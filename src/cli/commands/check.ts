@@ -19,6 +19,7 @@ export const checkCommand: CommandDefinition = (program, ctx, done) => {
     .option('--json', 'print the verdict as JSON on stdout (the table goes to stderr)')
     .option('-q, --quiet', 'print only the verdict line')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
+    .option('--history <file>', 'append a summary line to this history file (for secgate trend; also: history: in secgate.yml)')
     .option('--debug', 'print stack traces for errors')
     .addHelpText(
       'after',
