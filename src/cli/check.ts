@@ -7,7 +7,6 @@ import { ConfigError, OutputError, ReportError, SecgateError } from '../errors.j
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { readReport, type ReportInput } from '../io/read-report.js';
 import { gate } from '../pipeline.js';
-import { inertInActions } from '../publish/auto.js';
 import { exitCodeFor } from '../policy/verdict.js';
 import { renderConsole } from '../report/console.js';
 import { fitGithubLimits } from '../sarif/github-limits.js';
@@ -26,18 +25,12 @@ export interface CheckOptions extends CommonOptions {
   sarifSchema?: string;
   /** Append a summary line here (secgate trend). */
   history?: string;
-  /** --comment: post/update the sticky PR/MR comment. */
-  comment?: boolean;
-  /** --no-github: no annotations/summary/outputs in GitHub Actions. */
-  github?: boolean;
   /** A previous secgate SARIF log: results become new / unchanged / updated / absent. */
   baseline?: string;
   /** A git ref: findings on lines / packages changed since it are new. */
   diffBase?: string;
   /** OpenVEX or CycloneDX VEX documents (added to secgate.yml's `vex:`). */
   vex?: string[];
-  /** --report format:path (repeatable): reports written beside the SARIF log. */
-  report?: string[];
 }
 
 /** Several reports can fail at once; the user sees one line for each. */
@@ -72,7 +65,6 @@ export async function readReports(inputs: ReportInput[], config: Config, ctx: Cl
 
 /** The gate and everything it writes, shared by `check` and `run` (src/cli/run.ts). */
 export async function finishGate(runs: Run[], config: Config, opts: CheckOptions, ctx: CliContext): Promise<number> {
-  const reportSpecs = opts.report?.length ? (await import('./report.js')).parseReportSpecs(opts.report) : [];
   const { notes, ...policyInputs } = await readPolicyInputs(ctx.cwd, config, opts);
   for (const n of notes) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(n, 400)}\n`);
   const { log, verdict } = gate({ runs, config, now: ctx.now(), ...policyInputs });
@@ -85,19 +77,16 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
   }
   const out = fitGithubLimits(log);
   await writeFileAtomic(resolve(ctx.cwd, opts.sarif), `${JSON.stringify(out, null, 2)}\n`);
-  if (reportSpecs.length) await (await import('./report.js')).writeReports(log, reportSpecs, ctx, { failOn: config.policy.fail_on });
   await (await import('../history/record.js')).recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: 'check', flag: opts.history, config });
 
   if (opts.json) {
-    await write(ctx.stderr, inertInActions(ctx.env, renderConsole(log, { color: useColor(ctx, opts, ctx.stderr), quiet: opts.quiet ?? false })));
+    await write(ctx.stderr, renderConsole(log, { color: useColor(ctx, opts, ctx.stderr), quiet: opts.quiet ?? false }));
     await write(ctx.stdout, `${JSON.stringify({ ...verdict, sarif: opts.sarif, exitCode: exitCodeFor(verdict.status) }, null, 2)}\n`);
   } else {
-    await write(ctx.stdout, inertInActions(ctx.env, renderConsole(log, { color: useColor(ctx, opts), quiet: opts.quiet ?? false })));
+    await write(ctx.stdout, renderConsole(log, { color: useColor(ctx, opts), quiet: opts.quiet ?? false }));
   }
   // The end of every check: what was waived, expires soon, is stale, VEX'd or fixed.
   if (!opts.quiet) await write(opts.json ? ctx.stderr : ctx.stdout, renderExplain(verdict, { extrasOnly: true, top: config.policy.explain_top }));
-  // Annotations, job summary, outputs (GitHub Actions) and --comment: never change the exit code.
-  if (opts.comment || ctx.env['GITHUB_ACTIONS'] === 'true') await (await import('./comment.js')).publishAfterGate(log, opts, ctx);
   return exitCodeFor(verdict.status);
 }
 
