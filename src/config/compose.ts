@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_POLICY, normaliseRule, type PolicyConfig } from './sections/policy.js';
-import type { WaiverConfig } from './sections/waivers.js';
+import { SCOPE_KEYS, type WaiverConfig } from './sections/waivers.js';
 import type { Config } from './types.js';
 
 /**
@@ -26,6 +26,11 @@ export function composeConfig(raw: Record<string, unknown>, file: string, readPr
     ...(((preset['waivers'] as WaiverConfig[] | undefined) ?? []).map((w, i) => ({ ...w, origin: `preset ${name} waivers[${i}]` }))),
     ...(((raw['waivers'] as WaiverConfig[] | undefined) ?? []).map((w, i) => ({ ...w, origin: `${file} waivers[${i}]` }))),
   ];
+  for (const w of waivers) {
+    if (!SCOPE_KEYS.some((k) => w[k] !== undefined)) {
+      throw new ConfigError(`${w.origin}: a waiver needs a scope: at least one of ${SCOPE_KEYS.join(', ')}`, 'say what it waives, e.g. id: CVE-2021-44228 with package: "pkg:maven/org.apache.logging.log4j/*"');
+    }
+  }
   const vex = [...((preset['vex'] as string[] | undefined) ?? []), ...((raw['vex'] as string[] | undefined) ?? [])];
   return { source: file, policy, waivers, vex, ...(name ? { extends: name } : {}) };
 }

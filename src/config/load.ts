@@ -79,7 +79,7 @@ function withDefaults(raw: Record<string, unknown>, file: string): Config {
 let compiled: ReturnType<Ajv['compile']> | undefined;
 
 function validate(raw: unknown): { path: (string | number)[]; message: string } | undefined {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(configSchema);
   if (compiled(raw)) return undefined;
   const errors = compiled.errors ?? [];
   // The most specific error first: the deepest path, and "unknown key" over the rest.

@@ -24,7 +24,8 @@ export interface WaiverConfig {
   ticket?: string;
 }
 
-export const SCOPE_KEYS = ['id', 'rule', 'tool', 'package', 'version', 'path', 'url'] as const;
+/** A waiver must name at least one of these (a tool alone would switch a scanner off). */
+export const SCOPE_KEYS = ['id', 'rule', 'package', 'path', 'url'] as const;
 
 const nonEmpty = (description: string) => ({ type: 'string', minLength: 1, description });
 
@@ -32,7 +33,6 @@ export const waiverSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['reason', 'expires'],
-  anyOf: [{ required: ['id'] }, { required: ['rule'] }, { required: ['package'] }, { required: ['path'] }, { required: ['url'] }],
   properties: {
     id: nonEmpty('Vulnerability id or alias, or rule id (glob): CVE-2021-44228, GHSA-*.'),
     rule: nonEmpty('Rule id (glob).'),
