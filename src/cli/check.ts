@@ -7,6 +7,7 @@ import { ConfigError, OutputError, ReportError, SecgateError } from '../errors.j
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { readReport, type ReportInput } from '../io/read-report.js';
 import { gate } from '../pipeline.js';
+import { inertInActions } from '../publish/auto.js';
 import { exitCodeFor } from '../policy/verdict.js';
 import { renderConsole } from '../report/console.js';
 import { fitGithubLimits } from '../sarif/github-limits.js';
@@ -23,6 +24,10 @@ export interface CheckOptions extends CommonOptions {
   format: string[];
   json?: boolean;
   sarifSchema?: string;
+  /** --comment: post/update the sticky PR/MR comment. */
+  comment?: boolean;
+  /** --no-github: no annotations/summary/outputs in GitHub Actions. */
+  github?: boolean;
   /** Append a summary line here (secgate trend). */
   history?: string;
   /** A previous secgate SARIF log: results become new / unchanged / updated / absent. */
@@ -80,13 +85,15 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
   await (await import('../history/record.js')).recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: 'check', flag: opts.history, config });
 
   if (opts.json) {
-    await write(ctx.stderr, renderConsole(log, { color: useColor(ctx, opts, ctx.stderr), quiet: opts.quiet ?? false }));
+    await write(ctx.stderr, inertInActions(ctx.env, renderConsole(log, { color: useColor(ctx, opts, ctx.stderr), quiet: opts.quiet ?? false })));
     await write(ctx.stdout, `${JSON.stringify({ ...verdict, sarif: opts.sarif, exitCode: exitCodeFor(verdict.status) }, null, 2)}\n`);
   } else {
-    await write(ctx.stdout, renderConsole(log, { color: useColor(ctx, opts), quiet: opts.quiet ?? false }));
+    await write(ctx.stdout, inertInActions(ctx.env, renderConsole(log, { color: useColor(ctx, opts), quiet: opts.quiet ?? false })));
   }
   // The end of every check: what was waived, expires soon, is stale, VEX'd or fixed.
   if (!opts.quiet) await write(opts.json ? ctx.stderr : ctx.stdout, renderExplain(verdict, { extrasOnly: true, top: config.policy.explain_top }));
+  // Annotations, job summary, outputs (GitHub Actions) and --comment: never change the exit code.
+  if (opts.comment || ctx.env['GITHUB_ACTIONS'] === 'true') await (await import('./comment.js')).publishAfterGate(log, opts, ctx);
   return exitCodeFor(verdict.status);
 }
 

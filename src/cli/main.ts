@@ -6,6 +6,9 @@ import type { CommandDefinition } from './commands/types.js';
 import { checkCommand } from './commands/check.js';
 import { runCommand } from './commands/run.js';
 import { mergeCommand } from './commands/merge.js';
+import { commentCommand } from './commands/comment.js';
+import { hookCommand } from './commands/hook.js';
+import { initCommand } from './commands/init.js';
 import { explainCommand } from './commands/explain.js';
 import { baselineCommand } from './commands/baseline.js';
 import { exportCommand } from './commands/export.js';
@@ -18,6 +21,9 @@ const commands: CommandDefinition[] = [
   checkCommand,
   runCommand,
   mergeCommand,
+  commentCommand,
+  hookCommand,
+  initCommand,
   exportCommand,
   trendCommand,
 ];

@@ -17,6 +17,8 @@ export const checkCommand: CommandDefinition = (program, ctx, done) => {
     .option('--diff-base <ref>', 'git ref: code findings on lines changed since it, and dependency findings on packages changed in package-lock.json, are new')
     .addOption(new Option('--vex <file>', 'OpenVEX or CycloneDX VEX document (repeatable; added to secgate.yml vex:)').argParser(collect).default([]))
     .option('--json', 'print the verdict as JSON on stdout (the table goes to stderr)')
+    .option('--comment', 'post or update the sticky PR/MR comment (GitHub: GITHUB_TOKEN; GitLab: SECGATE_GITLAB_TOKEN)')
+    .option('--no-github', 'in GitHub Actions, do not write annotations, the job summary or step outputs')
     .option('-q, --quiet', 'print only the verdict line')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .option('--history <file>', 'append a summary line to this history file (for secgate trend; also: history: in secgate.yml)')

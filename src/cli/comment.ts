@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Log } from 'sarif';
+import { ConfigError, ReportError } from '../errors.js';
+import { readVerdict, type Verdict } from '../policy/verdict.js';
+import { autoPublishGithub } from '../publish/auto.js';
+import { detectCi, redact, secretsOf } from '../publish/ci-env.js';
+import { postComment, type CommentResult } from '../publish/comment.js';
+import { PublishError } from '../publish/http.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { write, type CliContext } from './context.js';
+
+export interface CommentOptions {
+  from: string;
+  key?: string;
+  title?: string;
+  gitlabTokenVar?: string;
+  timeout?: string;
+}
+
+/** `secgate comment`: its whole job is the comment, so not being able to post is exit 2. */
+export async function comment(opts: CommentOptions, ctx: CliContext): Promise<number> {
+  const timeoutMs = seconds(opts.timeout);
+  const log = await readLog(resolve(ctx.cwd, opts.from), opts.from);
+  const ci = detectCi(ctx.env, opts.gitlabTokenVar ? { gitlabTokenVariable: opts.gitlabTokenVar } : {});
+  const secrets = secretsOf(ci, ctx.env);
+  if (ci.provider === 'local') {
+    throw new ConfigError('secgate comment: not running in GitHub Actions or GitLab CI (no GITHUB_ACTIONS / GITLAB_CI in the environment)', 'run it in the CI job of a pull/merge request; locally, use `secgate report --format markdown`');
+  }
+  let result: CommentResult;
+  try {
+    result = await postComment({ ci, render: renderer(log, opts.title, opts.key), timeoutMs, ...(opts.key ? { key: opts.key } : {}) });
+  } catch (e) {
+    if (e instanceof PublishError) throw new PublishError(redact(e.message, secrets), e.hint && redact(e.hint, secrets), e.status);
+    throw e;
+  }
+  await write(ctx.stderr, `${redact(describe(result), secrets)}\n`);
+  return 0;
+}
+
+export interface AfterGateOptions {
+  /** --comment: also post the sticky PR/MR comment. */
+  comment?: boolean;
+  /** --no-github sets this false: no annotations, summary or outputs even in GitHub Actions. */
+  github?: boolean;
+  /** stdout carries JSON: workflow commands go to stderr. */
+  json?: boolean;
+  sarif?: string;
+}
+
+/**
+ * What `check`/`run` do after the verdict: in GitHub Actions, annotations + job summary +
+ * step outputs (unless --no-github); with --comment, the sticky PR/MR comment. A failure here
+ * is one warning line; the verdict and exit code stay what the gate decided.
+ */
+export async function publishAfterGate(log: Log, opts: AfterGateOptions, ctx: CliContext): Promise<void> {
+  const ci = detectCi(ctx.env);
+  const secrets = secretsOf(ci, ctx.env);
+  const warn = (m: string) => write(ctx.stderr, `secgate: warning: ${redact(m, secrets)}\n`);
+  const verdict: Verdict | undefined = readVerdict(log);
+  const render = renderer(log);
+  try {
+    if (ci.provider === 'github' && ci.actions && opts.github !== false) {
+      const warnings = await autoPublishGithub({ log, verdict, ci, sarifPath: opts.sarif, render, commands: opts.json ? ctx.stderr : ctx.stdout });
+      for (const w of warnings) await warn(w);
+    }
+    if (opts.comment) {
+      if (ci.provider === 'local') await warn('--comment: not running in GitHub Actions or GitLab CI, no pull/merge request to comment on');
+      else {
+        const r = await postComment({ ci, render, timeoutMs: 30_000 });
+        await write(ctx.stderr, `${redact(describe(r), secrets)}\n`);
+      }
+    }
+  } catch (e) {
+    await warn(`${e instanceof PublishError ? e.oneLine() : `publishing failed: ${(e as Error)?.message ?? String(e)}`} (the verdict is unchanged)`);
+  }
+}
+
+function renderer(log: Log, title?: string, key?: string): (maxChars: number) => string {
+  const heading = title && title !== 'secgate' ? title : key ? `secgate (${key})` : 'secgate';
+  return (maxChars) => renderMarkdown(log, { maxChars, title: heading });
+}
+
+function describe(r: CommentResult): string {
+  switch (r.status) {
+    case 'posted':
+      return `secgate: ${r.action === 'created' ? 'commented on' : r.action === 'updated' ? 'updated the comment on' : 'the comment is already up to date on'} ${r.where}${r.url ? ` (${r.url})` : ''}`;
+    case 'fallback':
+      return `secgate: warning: could not comment: ${r.message}`;
+    default:
+      return `secgate: no comment posted: ${r.message}`;
+  }
+}
+
+function seconds(s: string | undefined): number {
+  const n = Number(s ?? '30');
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`--timeout ${s}: not a number of seconds`, 'e.g. --timeout 30');
+  return Math.round(n * 1000);
+}
+
+async function readLog(path: string, shown: string): Promise<Log> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ReportError(shown, code === 'ENOENT' ? 'no such file' : (e as Error).message, 'run `secgate check --sarif FILE` (or `secgate run`) first and pass that file with --from');
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new ReportError(shown, `not JSON: ${(e as Error).message}`, 'pass the SARIF log written by secgate');
+  }
+  const log = doc as Log;
+  if (!log || typeof log !== 'object' || log.version !== '2.1.0' || !Array.isArray(log.runs)) {
+    throw new ReportError(shown, 'not a SARIF 2.1.0 log', 'pass the SARIF log written by `secgate check --sarif`', '$');
+  }
+  return log;
+}
