@@ -7,7 +7,8 @@ import { addAlert, CONFIDENCE_WORDS, finish, RISK_WORDS, statusOf, zapBuilder, z
  * `traditional-json-plus` report templates), ZAP 2.7 → 2.17: `site` as an array or (older
  * versions, one site) a single object; numbers as strings; `alertRef`, `systemic`, instance
  * `id`/`nodeName` and `created` only in newer versions; `@programName` absent before 2.10;
- * `insights` (2.17) kept as a run property. The -plus form's request/response headers and
+ * `insights` (2.17) kept as a run property; `afPlanErrors` (-plus with the Automation
+ * Framework state) mark the scan as failed. The -plus form's request/response headers and
  * bodies are not copied (they carry cookies and tokens); only the response status is kept.
  */
 export const zapTraditionalJson: Adapter = {
@@ -37,8 +38,13 @@ export const zapTraditionalJson: Adapter = {
       const alerts = isObj(site['alerts']) ? [site['alerts']] : optArr(site['alerts'], `${sp}.alerts`);
       alerts.forEach((a, j) => addAlert(b, readAlert(obj(a, `${sp}.alerts[${j}]`), `${sp}.alerts[${j}]`, name), seen));
     });
+    // traditional-json-plus with the Automation Framework state: plan errors mean the scan did
+    // not run as planned (a job failed, a context was missing), so its silence proves nothing.
+    const planErrors = strings(d['afPlanErrors'], '$.afPlanErrors');
+    if (planErrors.length) b.failed(`the ZAP Automation Framework plan reported ${planErrors.length} error(s): ${planErrors.join('; ')}`);
     return [
       finish(b, {
+        afPlanWarnings: strings(d['afPlanWarns'], '$.afPlanWarns'),
         sites: names,
         generated: optStr(d['@generated'], '$.@generated'),
         created: optStr(d['created'], '$.created'),
@@ -111,6 +117,10 @@ function readInsights(x: unknown): Record<string, string>[] {
     for (const [k, v] of Object.entries(i)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
     return out;
   });
+}
+
+function strings(x: unknown, path: string): string[] {
+  return optArr(x, path).map((v, i) => optStr(v, `${path}[${i}]`) ?? '').filter((v) => v.trim() !== '');
 }
 
 export function bool(x: unknown): boolean | undefined {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -135,6 +135,28 @@ describe('ZAP 2.17 traditional JSON (insights, systemic, nodeName, several sites
   });
 });
 
+describe('traditional-json-plus with Automation Framework plan errors', () => {
+  const text = readFileSync(join(FIXTURES, 'zap-2.17-traditional.json'), 'utf8').replace(
+    '"insights":[',
+    '"afPlanErrors": ["Job spider error accessing URL https://shop.example.test/ : Connection refused"], "afPlanWarns": ["Job passiveScan-wait timed out"], "insights":[',
+  );
+
+  it('records the scan as failed (the gate fails closed on it), keeps the warnings', () => {
+    const { run } = read('zap-plan.json', text);
+    expect(run.invocations).toEqual([expect.objectContaining({ executionSuccessful: false })]);
+    expect(run.invocations![0]!.toolExecutionNotifications![0]!.message.text).toContain('Connection refused');
+    expect(run.properties?.['afPlanWarnings']).toEqual(['Job passiveScan-wait timed out']);
+  });
+
+  it('secgate check exits 2 on it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-zap-'));
+    const file = join(dir, 'zap-plan.json');
+    writeFileSync(file, text.replace(/"riskcode": "3"/g, '"riskcode": "1"'));
+    const r = await runCli(['check', file, '--sarif', join(dir, 'out.sarif')]);
+    expect(r.code).toBe(2);
+  });
+});
+
 describe('older traditional JSON: `site` as one object, numbers as numbers, no @programName, no alertRef', () => {
   const { format, run, results } = read('zap-single-site.json');
 
@@ -207,6 +229,13 @@ describe("ZAP's own sarif-json report", () => {
     expect(results.map((r) => prop(r, 'severity'))).toEqual(['high', 'medium', 'low', 'info']);
     expect(results.every((r) => prop(r, 'kind') === 'dast')).toBe(true);
     expect(uri(results[0]!)).toMatch(/^https:\/\/shop\.example\.test\/search\?q=/);
+  });
+
+  it('drops a region ZAP writes with startLine 0 (evidence not found in the body) rather than emitting invalid SARIF', () => {
+    const text = readFileSync(join(FIXTURES, 'zap-sarif.sarif'), 'utf8').replace('"startLine": 12,', '"startLine": 0,');
+    const again = read('zap-sarif.sarif', text).results;
+    expect(again[0]!.locations![0]!.physicalLocation!.region).toBeUndefined();
+    expect(prop(again[0]!, 'severity')).toBe('high');
   });
 });
 
