@@ -24,6 +24,8 @@ export interface CheckOptions extends CommonOptions {
   format: string[];
   json?: boolean;
   sarifSchema?: string;
+  /** Run the configured actions for real (default: dry run). */
+  apply?: boolean;
   /** --comment: post/update the sticky PR/MR comment. */
   comment?: boolean;
   /** --no-github: no annotations/summary/outputs in GitHub Actions. */
@@ -74,6 +76,7 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
   for (const n of notes) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(n, 400)}\n`);
   const { log, verdict } = gate({ runs, config, now: ctx.now(), ...policyInputs });
 
+  if (config.actions?.length) await (await import('./actions.js')).actionsAfterGate(log, config, opts, ctx);
   const schema = opts.sarifSchema ? await readSchema(opts.sarifSchema, ctx) : undefined;
   const problems = createSarifValidator(schema)(log);
   if (problems.length) {

@@ -21,6 +21,7 @@ export const checkCommand: CommandDefinition = (program, ctx, done) => {
     .option('--no-github', 'in GitHub Actions, do not write annotations, the job summary or step outputs')
     .option('-q, --quiet', 'print only the verdict line')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
+    .option('--apply', 'run the actions: configured in secgate.yml (default: dry run, each says what it would do)')
     .option('--history <file>', 'append a summary line to this history file (for secgate trend; also: history: in secgate.yml)')
     .option('--debug', 'print stack traces for errors')
     .addHelpText(
