@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { dockerSpec } from '../../runners/docker.js';
 import { execScanner, type ExecSpec } from '../../runners/exec.js';
-import { looksLikeImage, useDocker } from '../../runners/native-or-docker.js';
+import { dockerSocketMount, looksLikeImage, useDocker } from '../../runners/native-or-docker.js';
 import { readScannerOutput } from '../../runners/read-output.js';
 import type { ScannerRunner } from '../../runners/types.js';
 
@@ -35,7 +35,7 @@ export const grypeRunner: ScannerRunner<GrypeRunConfig> = {
     const common = { okExitCodes: [0, 2], exitCodeMeaning: { 1: 'grype error' } } as const;
     let spec: ExecSpec;
     if (useDocker(config)) {
-      const socket = looksLikeImage(config.target) ? [{ host: '/var/run/docker.sock', container: '/var/run/docker.sock' }] : [];
+      const socket = looksLikeImage(config.target) ? dockerSocketMount() : [];
       spec = dockerSpec({
         scanner: 'grype',
         image: config.image ?? GRYPE_IMAGE,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { dockerSpec } from '../../runners/docker.js';
 import { execScanner, type ExecSpec } from '../../runners/exec.js';
-import { looksLikeImage, useDocker } from '../../runners/native-or-docker.js';
+import { dockerSocketMount, looksLikeImage, useDocker } from '../../runners/native-or-docker.js';
 import { readScannerOutput } from '../../runners/read-output.js';
 import type { ScannerRunner } from '../../runners/types.js';
 
@@ -43,7 +43,7 @@ export const trivyRunner: ScannerRunner<TrivyRunConfig> = {
     ];
     let spec: ExecSpec;
     if (useDocker(config)) {
-      const socket = mode === 'image' && looksLikeImage(config.target) ? [{ host: '/var/run/docker.sock', container: '/var/run/docker.sock' }] : [];
+      const socket = mode === 'image' && looksLikeImage(config.target) ? dockerSocketMount() : [];
       spec = dockerSpec({
         scanner: 'trivy',
         image: config.image ?? TRIVY_IMAGE,
