@@ -73,20 +73,26 @@ export function npmLockPackages(text: string | undefined): Set<string> {
   } catch {
     return out;
   }
-  for (const [path, info] of Object.entries(doc.packages ?? {})) {
-    if (!path || info?.link || typeof info?.version !== 'string') continue;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return out;
+  for (const [path, info] of Object.entries(isRecord(doc.packages) ? doc.packages : {})) {
+    if (!path || !isRecord(info) || info.link || typeof info?.version !== 'string') continue;
     const name = typeof info.name === 'string' ? info.name : path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
     out.add(purlCore(`pkg:npm/${name}@${info.version}`)!);
   }
   const walk = (deps: Record<string, unknown> | undefined) => {
-    for (const [name, d] of Object.entries(deps ?? {})) {
+    for (const [name, d] of Object.entries(isRecord(deps) ? deps : {})) {
+      if (!isRecord(d)) continue;
       const dep = d as { version?: unknown; dependencies?: Record<string, unknown> };
       if (typeof dep.version === 'string' && !dep.version.startsWith('file:')) out.add(purlCore(`pkg:npm/${name}@${dep.version}`)!);
       walk(dep.dependencies);
     }
   };
-  if (!doc.packages) walk(doc.dependencies);
+  if (!isRecord(doc.packages)) walk(doc.dependencies);
   return out;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 /** Packages in `now` that `before` did not have (added, or at another version). */

@@ -15,7 +15,7 @@ export function parseGrypeIgnore(text: string, file = '.grype.yaml'): { waivers:
   const problems: string[] = [];
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parse(text, { logLevel: 'error' });
   } catch (e) {
     return { waivers, problems: [`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`] };
   }

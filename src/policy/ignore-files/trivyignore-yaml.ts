@@ -23,7 +23,7 @@ export function parseTrivyIgnoreYaml(text: string, file = TRIVYIGNORE_YAML): { w
   const problems: string[] = [];
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parse(text, { logLevel: 'error' });
   } catch (e) {
     return { waivers, problems: [`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`] };
   }
