@@ -38,6 +38,8 @@ export interface CheckOptions extends CommonOptions {
   diffBase?: string;
   /** OpenVEX or CycloneDX VEX documents (added to secgate.yml's `vex:`). */
   vex?: string[];
+  /** --report format:path (repeatable): reports written beside the SARIF log. */
+  report?: string[];
 }
 
 /** Several reports can fail at once; the user sees one line for each. */
@@ -72,6 +74,7 @@ export async function readReports(inputs: ReportInput[], config: Config, ctx: Cl
 
 /** The gate and everything it writes, shared by `check` and `run` (src/cli/run.ts). */
 export async function finishGate(runs: Run[], config: Config, opts: CheckOptions, ctx: CliContext): Promise<number> {
+  const reportSpecs = opts.report?.length ? (await import('./report.js')).parseReportSpecs(opts.report) : [];
   const { notes, ...policyInputs } = await readPolicyInputs(ctx.cwd, config, opts);
   for (const n of notes) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(n, 400)}\n`);
   const { log, verdict } = gate({ runs, config, now: ctx.now(), ...policyInputs });
@@ -85,6 +88,7 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
   }
   const out = fitGithubLimits(log);
   await writeFileAtomic(resolve(ctx.cwd, opts.sarif), `${JSON.stringify(out, null, 2)}\n`);
+  if (reportSpecs.length) await (await import('./report.js')).writeReports(log, reportSpecs, ctx, { failOn: config.policy.fail_on });
   await (await import('../history/record.js')).recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: 'check', flag: opts.history, config });
 
   if (opts.json) {

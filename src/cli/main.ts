@@ -12,6 +12,7 @@ import { initCommand } from './commands/init.js';
 import { explainCommand } from './commands/explain.js';
 import { baselineCommand } from './commands/baseline.js';
 import { exportCommand } from './commands/export.js';
+import { reportCommand } from './commands/report.js';
 import { trendCommand } from './commands/trend.js';
 
 /** Every command, one line each; definitions are cheap, implementations load lazily. */
@@ -19,6 +20,7 @@ const commands: CommandDefinition[] = [
   explainCommand,
   baselineCommand,
   checkCommand,
+  reportCommand,
   runCommand,
   mergeCommand,
   commentCommand,
