@@ -13,6 +13,8 @@ export const runCommand: CommandDefinition = (program, ctx, done) => {
     .option('-c, --config <file>', 'configuration file (default: secgate.yml when present)')
     .option('--sarif-schema <file>', 'validate the output against this JSON Schema instead of the built-in one')
     .option('--json', 'print the verdict as JSON on stdout (the table goes to stderr)')
+    .option('--comment', 'post or update the sticky PR/MR comment (GitHub: GITHUB_TOKEN; GitLab: SECGATE_GITLAB_TOKEN)')
+    .option('--no-github', 'in GitHub Actions, do not write annotations, the job summary or step outputs')
     .option('-q, --quiet', 'no progress; print only the verdict line (and one line per failed scanner)')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .option('--keep-work', 'keep the scanners\' work directories with their raw reports ($TMPDIR/secgate-run-*)')
