@@ -155,7 +155,8 @@ export function addAlert(b: RunBuilder, a: ZapAlert, seen: Map<string, number>):
     const url = withoutUserinfo(inst?.uri || a.site || '');
     const method = inst?.method || undefined;
     const param = inst?.param || undefined;
-    const key = [ruleId, stableUrl(url), method ?? '', param ?? ''].join('\n');
+    const stable = stableUrl(url);
+    const key = [ruleId, stable, method ?? '', param ?? ''].join('\n');
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
     const where = [method, oneLine(url)].filter(Boolean).join(' ') || 'the scanned site';
@@ -167,7 +168,7 @@ export function addAlert(b: RunBuilder, a: ZapAlert, seen: Map<string, number>):
       // ZAP's URL is the location: GitHub's upload rules accept an absolute URI here (checked
       // with sarif-multitool's Gh rules); the full URL is also kept in properties.url.
       location: { uri: url ? uriReference(url) : '.', logicalName: inst?.nodeName || undefined, logicalKind: inst?.nodeName ? 'resource' : undefined },
-      identity: ['zap', stableUrl(url), method, param, n > 1 ? `#${n}` : undefined],
+      identity: ['zap', stable, method, param, n > 1 ? `#${n}` : undefined],
       tags,
       rank: a.confidence !== undefined ? RANK_OF_CONFIDENCE[a.confidence] : undefined,
       properties: {
