@@ -153,6 +153,15 @@ export class RunBuilder {
   }
   private failure: { message: string; exitCode?: number | undefined } | undefined;
 
+  /**
+   * Something the scanner reported about its own run that is not a finding (a resource it could
+   * not scan): kept on the invocation, so it is visible, without failing the run.
+   */
+  notify(level: 'error' | 'warning' | 'note', message: string): void {
+    this.notifications.push({ level, message: { text: message } });
+  }
+  private readonly notifications: { level: 'error' | 'warning' | 'note'; message: { text: string } }[] = [];
+
   setProperty(key: string, value: unknown): void {
     this.runProps[key] = value;
   }
@@ -184,9 +193,9 @@ export class RunBuilder {
           ? {
               executionSuccessful: false,
               ...(this.failure.exitCode !== undefined ? { exitCode: this.failure.exitCode } : {}),
-              toolExecutionNotifications: [{ level: 'error', message: { text: this.failure.message } }],
+              toolExecutionNotifications: [{ level: 'error', message: { text: this.failure.message } }, ...this.notifications],
             }
-          : { executionSuccessful: true },
+          : { executionSuccessful: true, ...(this.notifications.length ? { toolExecutionNotifications: this.notifications } : {}) },
       ],
       results: this.results,
       properties: this.runProps,

@@ -86,7 +86,7 @@ export function parseSeverityLabel(label: unknown): Severity | undefined {
       return 'high';
     case 'medium': case 'moderate': case 'warning': case 'major': case 'warn':
       return 'medium';
-    case 'low': case 'minor': case 'negligible': case 'note':
+    case 'low': case 'minor': case 'negligible': case 'note': case 'recommendation':
       return 'low';
     case 'info': case 'informational': case 'information': case 'none': case 'trivial':
       return 'info';

@@ -14,6 +14,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
  */
 const str = { type: 'string' };
 const obj = { type: 'object' };
+// Go tools (gitleaks) write an empty tag list as null: accepted, and dropped when the run is completed.
+const tags = { type: ['array', 'null'], items: str };
 const text = { type: 'object', properties: { text: str, markdown: str } };
 const region = { type: 'object', properties: { startLine: { type: 'integer' }, endLine: { type: 'integer' }, startColumn: { type: 'integer' }, endColumn: { type: 'integer' }, snippet: text } };
 const location = {
@@ -35,14 +37,21 @@ const rule = {
     helpUri: str,
     messageStrings: { type: 'object', additionalProperties: text },
     defaultConfiguration: { type: 'object', properties: { level: { enum: ['none', 'note', 'warning', 'error'] } } },
-    properties: { type: 'object', properties: { tags: { type: 'array', items: str } } },
+    properties: { type: 'object', properties: { tags: tags } },
   },
 };
 const runShape = {
   type: 'object',
   required: ['tool'],
   properties: {
-    tool: { type: 'object', required: ['driver'], properties: { driver: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, rules: { type: 'array', items: rule } } } } },
+    tool: {
+      type: 'object',
+      required: ['driver'],
+      properties: {
+        driver: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, rules: { type: 'array', items: rule }, globalMessageStrings: { type: 'object', additionalProperties: text } } },
+        extensions: { type: 'array', items: { type: 'object', properties: { rules: { type: 'array', items: rule } } } },
+      },
+    },
     results: {
       type: 'array',
       items: {
@@ -51,13 +60,14 @@ const runShape = {
         properties: {
           ruleId: str,
           ruleIndex: { type: 'integer' },
-          rule: { type: 'object', properties: { id: str, index: { type: 'integer' } } },
+          rule: { type: 'object', properties: { id: str, index: { type: 'integer' }, toolComponent: { type: 'object', properties: { index: { type: 'integer' } } } } },
           level: { enum: ['none', 'note', 'warning', 'error'] },
           message: { type: 'object', properties: { text: str, markdown: str, id: str, arguments: { type: 'array', items: str } } },
+          analysisTarget: { type: 'object', properties: { uri: str } },
           locations: { type: 'array', items: location },
           relatedLocations: { type: 'array', items: location },
           partialFingerprints: { type: 'object', additionalProperties: str },
-          properties: { type: 'object', properties: { tags: { type: 'array', items: str } } },
+          properties: { type: 'object', properties: { tags: tags } },
         },
       },
     },

@@ -56,7 +56,10 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
   const byId = new Map(rules.map((r) => [r.id, r]));
   const results = optArr(run.results, `${path}.results`) as Result[];
   run.results = results;
-  const ruleSeverity = new Map<string, Severity>();
+  const ruleSeverity = new Map<ReportingDescriptor, Severity>();
+  // CodeQL and other pack-based tools describe their rules in tool.extensions[] (SARIF §3.19.3),
+  // and results point there with rule.toolComponent.index.
+  const extensions = (run.tool.extensions ?? []).map((e) => (e.rules ??= []));
 
   results.forEach((res, i) => {
     const rp = `${path}.results[${i}]`;
@@ -64,11 +67,13 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     obj(res.message, `${rp}.message`);
     // Resolve the rule by id or index, and make sure the id is on the result.
     let rule: ReportingDescriptor | undefined;
-    const idx = res.ruleIndex ?? res.rule?.index;
-    if (typeof idx === 'number' && rules[idx]) rule = rules[idx];
+    const idx = res.rule?.index ?? res.ruleIndex;
+    const component = res.rule?.toolComponent?.index;
+    const pool = typeof component === 'number' ? extensions[component] : rules;
+    if (typeof idx === 'number' && pool?.[idx]) rule = pool[idx];
     const ruleId = res.ruleId || res.rule?.id || rule?.id || 'unknown-rule';
     res.ruleId = ruleId;
-    rule ??= byId.get(ruleId) ?? byId.get(ruleId.split('/')[0]!);
+    rule ??= byId.get(ruleId) ?? extensions.flat().find((r) => r.id === ruleId) ?? byId.get(ruleId.split('/')[0]!);
     if (!rule) {
       rule = { id: ruleId };
       rules.push(rule);
@@ -76,8 +81,8 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     }
 
     const { severity, score, native, unknown } = severityOfSarifResult(res, rule);
-    const prev = ruleSeverity.get(rule.id);
-    ruleSeverity.set(rule.id, prev ? maxSeverity(prev, severity) : severity);
+    const prev = ruleSeverity.get(rule);
+    ruleSeverity.set(rule, prev ? maxSeverity(prev, severity) : severity);
 
     const text = res.message.text ?? res.message.markdown ?? messageFromRule(res, rule, driver['globalMessageStrings'] as Record<string, { text?: string }> | undefined);
     res.message = { ...res.message, text: text || ruleId };
@@ -107,9 +112,11 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
         [FINGERPRINT_KEY]: digest([name, ruleId, loc?.artifactLocation?.uri ?? '', snippet?.trim() ?? res.message.text ?? '']),
       };
     }
+    // Secrets are redacted after the fingerprint is taken, so it still follows the same secret.
+    if (bag.kind === 'secret') redactSecrets(res);
   });
 
-  for (const r of rules) completeRule(r, ruleSeverity.get(r.id));
+  for (const r of [...rules, ...extensions.flat()]) completeRule(r, ruleSeverity.get(r));
   if (driver['informationUri'] !== undefined && !isUri(driver['informationUri'])) delete driver['informationUri'];
   run.properties = { ...(run.properties ?? {}), kind, source: { file: ctx.file, format: sarifLog.id } };
   const id = run.automationDetails?.id;
@@ -128,14 +135,18 @@ function severityOfSarifResult(res: Result, rule: ReportingDescriptor): { severi
   const rp = res.properties ?? {};
   const resultScore = numeric(rp['security-severity']);
   const ruleScore = numeric(rule.properties?.['security-severity']);
-  // A severity word some tools put in properties (Semgrep, gitleaks, ours on re-read).
-  const word = [rp['severity'], rp['problem.severity'], rule.properties?.['problem.severity']].find((w) => typeof w === 'string') as string | undefined;
+  // A severity word on the result (some tools put one there; secgate's own output on re-read) wins;
+  // the score (the result's, else its rule's) is kept only inside its band.
+  const word = typeof rp['severity'] === 'string' ? rp['severity'] : undefined;
   const label = isSeverity(word) ? word : parseSeverityLabel(word);
-  // A severity word wins; the score (the result's, else its rule's) is kept only inside its band.
   if (label) return { severity: label, score: resultScore ?? ruleScore, native: word };
   // Otherwise security-severity is the producer's label, read as GitHub reads it (in bands), before level.
   if (resultScore !== undefined) return { severity: severityFromScore(resultScore), score: resultScore, native: String(rp['security-severity']) };
   if (ruleScore !== undefined) return { severity: severityFromScore(ruleScore), score: ruleScore, native: String(rule.properties?.['security-severity']) };
+  // CodeQL's problem.severity (error / warning / recommendation) is a level by another name.
+  const problem = [rp['problem.severity'], rule.properties?.['problem.severity']].find((w) => typeof w === 'string') as string | undefined;
+  const fromProblem = parseSeverityLabel(problem);
+  if (fromProblem) return { severity: fromProblem, native: problem };
   const level = res.level ?? rule.defaultConfiguration?.level;
   // No level anywhere: SARIF's default is "warning" (§3.27.10), a defined severity, not an unknown one.
   return { severity: severityFromLevel(level), ...(level ? { native: level } : {}) };
@@ -153,7 +164,21 @@ function messageFromRule(res: Result, rule: ReportingDescriptor, global: Record<
   return rule.shortDescription?.text;
 }
 
+/**
+ * A secret scanner's snippet is the secret itself (gitleaks without --redact): it must not travel
+ * on into the merged log, job summaries and PR comments. Replaced with gitleaks' own word for it.
+ */
+function redactSecrets(res: Result): void {
+  for (const loc of [...(res.locations ?? []), ...(res.relatedLocations ?? [])]) {
+    const pl = loc.physicalLocation;
+    for (const region of [pl?.region, pl?.contextRegion]) {
+      if (region?.snippet?.text && region.snippet.text !== 'REDACTED') region.snippet = { text: 'REDACTED' };
+    }
+  }
+}
+
 function completeRule(r: ReportingDescriptor, severity: Severity | undefined): void {
+  if (r.properties && r.properties.tags === null) delete r.properties.tags;
   // A reference that is not an absolute URI would make GitHub reject the whole upload; the rule still has its help text.
   if (r.helpUri !== undefined && !isUri(r.helpUri)) delete r.helpUri;
   const short = r.shortDescription?.text || r.name || r.fullDescription?.text?.split('\n')[0] || r.id;

@@ -10,7 +10,9 @@ import type { Adapter, AdapterContext } from '../types.js';
 /**
  * Trivy `--format json`: SchemaVersion 2, reports without SchemaVersion, the pre-0.20 bare
  * array of results, the literal `null` older versions wrote for "nothing found", and
- * `trivy k8s` reports (Resources[], or the older Vulnerabilities[]/Misconfigurations[] split).
+ * `trivy k8s` reports (pkg/k8s/report: `--report all` writes Resources[], the default
+ * `--report summary` writes the consolidated Findings[], older versions split
+ * Vulnerabilities[]/Misconfigurations[]; each entry a Namespace/Kind/Name resource with Results).
  * One result per vulnerability, per failed (or excepted → suppressed) misconfiguration,
  * per secret and per licence finding; ExperimentalModifiedFindings become suppressed results.
  */
@@ -24,7 +26,8 @@ export const trivyJson: Adapter = {
     if (Array.isArray(doc)) return doc.length > 0 && doc.every((r) => isObj(r) && typeof r['Target'] === 'string');
     if (!isObj(doc)) return false;
     if ('SchemaVersion' in doc && ('Results' in doc || 'ArtifactName' in doc)) return true;
-    if ('ClusterName' in doc && ('Resources' in doc || 'Vulnerabilities' in doc || 'Misconfigurations' in doc)) return true;
+    // A k8s report: ClusterName, and its resource lists (all omitted when the cluster had nothing to report).
+    if (typeof doc['ClusterName'] === 'string' && !['Results', 'Matches', 'runs'].some((k) => k in doc)) return true;
     return Array.isArray(doc['Results']) && 'ArtifactName' in doc;
   },
   toRuns(doc, ctx) {
@@ -67,6 +70,7 @@ function convert(doc: unknown, ctx: AdapterContext): Run {
   if (isK8s) {
     const groups: [string, unknown][] = [
       ['Resources', d['Resources']],
+      ['Findings', d['Findings']],
       ['Vulnerabilities', d['Vulnerabilities']],
       ['Misconfigurations', d['Misconfigurations']],
     ];
@@ -75,6 +79,9 @@ function convert(doc: unknown, ctx: AdapterContext): Run {
         const path = `$.${key}[${i}]`;
         const r = obj(res, path);
         const resource = [optStr(r['Namespace'], `${path}.Namespace`), optStr(r['Kind'], `${path}.Kind`), optStr(r['Name'], `${path}.Name`)].filter(Boolean).join('/');
+        // trivy could not scan this resource (image pull failed, …): its findings are missing, say so.
+        const error = optStr(r['Error'], `${path}.Error`);
+        if (error) b.notify('warning', `trivy could not scan ${resource || 'a resource'}: ${error}`);
         optArr(r['Results'], `${path}.Results`).forEach((x, j) => addResult(b, obj(x, `${path}.Results[${j}]`), `${path}.Results[${j}]`, { ...scope, resource }));
       });
     }
@@ -124,7 +131,8 @@ interface ResultCtx {
 /** Where a reader acts: the lock file for language packages, the image/target otherwise. */
 function fileFor(ctx: ResultCtx, pkgPath?: string): string {
   if (pkgPath) return pkgPath;
-  if (ctx.scope.resource && ctx.cls !== 'lang-pkgs' && ctx.cls !== 'config') return `${ctx.scope.resource}`;
+  // In a k8s report, the resource (namespace/Kind/name) is where a reader acts, for its image and its manifest alike.
+  if (ctx.scope.resource && ctx.cls !== 'lang-pkgs') return ctx.scope.resource;
   return ctx.target;
 }
 
