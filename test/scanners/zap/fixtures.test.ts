@@ -69,6 +69,17 @@ describe('ZAP API alert list (/JSON/alert/view/alerts/)', () => {
     expect(xss.message.text).toContain('Cross Site Scripting (Reflected)');
   });
 
+  it('keeps an alert a user marked False Positive as a suppressed result, and an unknown risk word as unknown', () => {
+    const doc = JSON.parse(readFileSync(join(FIXTURES, 'zap-api-alerts.json'), 'utf8')) as { alerts: Record<string, string>[] };
+    doc.alerts[0]!['confidence'] = 'False Positive';
+    doc.alerts[1]!['risk'] = 'Severe';
+    const again = read('api.json', JSON.stringify(doc)).results;
+    expect(again[0]!.suppressions).toEqual([expect.objectContaining({ status: 'accepted', kind: 'external' })]);
+    expect(again[0]!.rank).toBe(0);
+    expect(prop(again[1]!, 'severityUnknown')).toBe(true);
+    expect(prop(again[1]!, 'nativeSeverity')).toBe('Severe');
+  });
+
   it('treats API texts as plain text: the solution keeps its line break', () => {
     const rule = run.tool.driver.rules!.find((r) => r.id === '40012')!;
     expect(rule.help!.text).toContain('Phase: Architecture and Design\nUse a vetted library');
