@@ -14,6 +14,7 @@ import { baselineCommand } from './commands/baseline.js';
 import { exportCommand } from './commands/export.js';
 import { reportCommand } from './commands/report.js';
 import { trendCommand } from './commands/trend.js';
+import { watchCommand } from './commands/watch.js';
 
 /** Every command, one line each; definitions are cheap, implementations load lazily. */
 const commands: CommandDefinition[] = [
@@ -28,6 +29,7 @@ const commands: CommandDefinition[] = [
   initCommand,
   exportCommand,
   trendCommand,
+  watchCommand,
 ];
 
 /**

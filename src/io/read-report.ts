@@ -16,6 +16,8 @@ export interface ReportInput {
 
 export interface ReadOptions {
   unknownSeverity: Severity;
+  /** Line-delimited formats (Wazuh alerts.json): skip malformed lines, counted as a warning. */
+  skipMalformedLines?: boolean;
 }
 
 export interface ReadResult {
@@ -82,7 +84,7 @@ export function parseReport(input: ReportInput, text: string, opts: ReadOptions)
 
   const category = `${adapter.id}-${slug(basename(path).replace(/\.[^.]*$/, ''))}`;
   try {
-    const runs = adapter.toRuns(input2, { file: path, category, unknownSeverity: opts.unknownSeverity });
+    const runs = adapter.toRuns(input2, { file: path, category, unknownSeverity: opts.unknownSeverity, ...(opts.skipMalformedLines ? { skipMalformedLines: true } : {}) });
     return { path, format: adapter.id, runs };
   } catch (e) {
     if (e instanceof ShapeError) {
