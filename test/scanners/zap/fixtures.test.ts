@@ -223,6 +223,15 @@ describe('traditional XML-plus (localised date, requests and responses)', () => 
     expect((err as ReportError).oneLine().split('\n')).toHaveLength(1);
   });
 
+  it('does not expand a DOCTYPE entity bomb (billion laughs)', () => {
+    const ents = ['<!ENTITY a0 "dos">'];
+    for (let i = 1; i < 10; i++) ents.push(`<!ENTITY a${i} "${`&a${i - 1};`.repeat(10)}">`);
+    const xml = `<?xml version="1.0"?><!DOCTYPE OWASPZAPReport [${ents.join('')}]><OWASPZAPReport version="2.9.0"><site name="https://a.test"><alerts><alertitem><pluginid>1</pluginid><name>&a9;</name><riskcode>3</riskcode><confidence>2</confidence></alertitem></alerts></site></OWASPZAPReport>`;
+    const { run, results } = read('bomb.xml', xml, 'zap-xml');
+    expect(results).toHaveLength(1);
+    expect(JSON.stringify(run).length).toBeLessThan(20_000);
+  });
+
   it('is detected after a BOM and a comment, and can be forced with --format zap-xml', () => {
     const text = `\ufeff<?xml version="1.0"?>\n<!-- ZAP -->\n<OWASPZAPReport version="2.9.0" generated="x"><site name="https://a.test" host="a.test" port="443" ssl="true"><alerts></alerts></site></OWASPZAPReport>`;
     expect(read('a.xml', text).results).toHaveLength(0);
