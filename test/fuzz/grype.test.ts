@@ -3,7 +3,7 @@ import { describe, it } from 'vitest';
 import { grypeJson } from '../../src/scanners/grype/json.js';
 import { FUZZ_RUNS, checkAdapter, mutate, mutationArb, seeds } from './mutate.js';
 
-const docs = seeds(['grype.json'], 'grype', (rel) => rel.endsWith('.json') && !rel.includes('sbom') || /Json.*Presenter\.golden$/.test(rel));
+const docs = seeds(['grype.json', 'variants/grype-legacy-dir.json'], 'grype', (rel) => rel.endsWith('.json') && !rel.includes('sbom') || /Json.*Presenter\.golden$/.test(rel));
 
 describe('grype adapter under mutated reports', () => {
   it.each(docs.map((d) => [d.name, d.doc] as const))('%s: a typed error or runs that validate, never a crash', (_name, doc) => {

@@ -6,7 +6,7 @@ import { parseReport } from '../../src/io/read-report.js';
 import { sarifProblems } from '../helpers/sarif-schema.js';
 import { FUZZ_RUNS, checkAdapter, mutate, mutationArb, seeds } from './mutate.js';
 
-const docs = [...seeds(['semgrep.sarif'], 'sarif', () => true), ...seeds([], 'grype', (rel) => /Sarif.*\.golden$/.test(rel))];
+const docs = [...seeds(['semgrep.sarif', 'variants/codeql-javascript.sarif', 'variants/gitleaks.sarif', 'variants/merged-multirun.sarif'], 'sarif', () => true), ...seeds([], 'grype', (rel) => /Sarif.*\.golden$/.test(rel))];
 
 /**
  * SARIF runs are passed through as their producer wrote them, and only completed. So the output

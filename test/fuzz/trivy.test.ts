@@ -3,7 +3,7 @@ import { describe, it } from 'vitest';
 import { trivyJson } from '../../src/scanners/trivy/json.js';
 import { FUZZ_RUNS, checkAdapter, mutate, mutationArb, seeds } from './mutate.js';
 
-const docs = seeds(['trivy.json'], 'trivy', (rel) => (rel.endsWith('.json') || rel.endsWith('.golden')) && !rel.startsWith('trivy/mitre/'));
+const docs = seeds(['trivy.json', 'variants/trivy-k8s-all.json', 'variants/trivy-k8s-summary.json', 'variants/trivy-k8s-legacy.json', 'variants/trivy-fs-no-schema.json'], 'trivy', (rel) => (rel.endsWith('.json') || rel.endsWith('.golden')) && !rel.startsWith('trivy/mitre/'));
 
 describe('trivy adapter under mutated reports', () => {
   it.each(docs.map((d) => [d.name, d.doc] as const))('%s: a typed error or runs that validate, never a crash', (_name, doc) => {
