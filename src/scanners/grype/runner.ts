@@ -1,7 +1,5 @@
-import { join } from 'node:path';
-import { dockerSpec } from '../../runners/docker.js';
-import { execScanner, type ExecSpec } from '../../runners/exec.js';
-import { dockerSocketMount, looksLikeImage, useDocker } from '../../runners/native-or-docker.js';
+import { execScanner } from '../../runners/exec.js';
+import { looksLikeImage, projectScanSpec } from '../../runners/native-or-docker.js';
 import { readScannerOutput } from '../../runners/read-output.js';
 import type { ScannerRunner } from '../../runners/types.js';
 
@@ -13,7 +11,6 @@ export interface GrypeRunConfig {
 }
 
 export const GRYPE_IMAGE = 'anchore/grype:latest';
-const REPORT = 'grype.json';
 
 /**
  * `grype <target> -o json --file <report>` in the project directory, so grype finds the user's
@@ -32,29 +29,21 @@ export const grypeRunner: ScannerRunner<GrypeRunConfig> = {
   requiredKeys: ['target'],
   async run(config, ctx) {
     const grypeArgs = (report: string) => [config.target, '-o', 'json', '--file', report, ...(config.config ? ['-c', config.config] : []), ...(config.args ?? [])];
-    const common = { okExitCodes: [0, 2], exitCodeMeaning: { 1: 'grype error' } } as const;
-    let spec: ExecSpec;
-    if (useDocker(config)) {
-      const socket = looksLikeImage(config.target) ? dockerSocketMount() : [];
-      spec = dockerSpec({
-        scanner: 'grype',
-        image: config.image ?? GRYPE_IMAGE,
-        mounts: [{ host: ctx.cwd, container: '/src', mode: 'ro' }, { host: ctx.workDir, container: '/out' }, ...socket],
-        workdir: '/src',
-        command: grypeArgs(`/out/${REPORT}`),
-        ...common,
-      });
-    } else {
-      spec = {
-        scanner: 'grype',
-        file: 'grype',
-        args: grypeArgs(join(ctx.workDir, REPORT)),
-        installHint: 'install grype (https://github.com/anchore/grype#installation) or set scanners.grype.runner: docker',
-        ...common,
-      };
-    }
+    const { spec, reportPath } = projectScanSpec({
+      scanner: 'grype',
+      file: 'grype',
+      installHint: 'install grype (https://github.com/anchore/grype#installation) or set scanners.grype.runner: docker',
+      defaultImage: GRYPE_IMAGE,
+      config,
+      ctx,
+      report: 'grype.json',
+      args: grypeArgs,
+      socket: looksLikeImage(config.target),
+      okExitCodes: [0, 2],
+      exitCodeMeaning: { 1: 'grype error' },
+    });
     ctx.progress(`scanning ${config.target}`);
     const { exitCode, stderrTail } = await execScanner(spec, ctx);
-    return readScannerOutput('grype', { name: REPORT, path: join(ctx.workDir, REPORT), format: 'grype', exit: { exitCode, stderrTail } }, ctx);
+    return readScannerOutput('grype', { name: 'grype.json', path: reportPath, format: 'grype', exit: { exitCode, stderrTail } }, ctx);
   },
 };

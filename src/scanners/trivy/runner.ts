@@ -1,7 +1,5 @@
-import { join } from 'node:path';
-import { dockerSpec } from '../../runners/docker.js';
-import { execScanner, type ExecSpec } from '../../runners/exec.js';
-import { dockerSocketMount, looksLikeImage, useDocker } from '../../runners/native-or-docker.js';
+import { execScanner } from '../../runners/exec.js';
+import { looksLikeImage, projectScanSpec } from '../../runners/native-or-docker.js';
 import { readScannerOutput } from '../../runners/read-output.js';
 import type { ScannerRunner } from '../../runners/types.js';
 
@@ -15,7 +13,6 @@ export interface TrivyRunConfig {
 }
 
 export const TRIVY_IMAGE = 'aquasec/trivy:latest';
-const REPORT = 'trivy.json';
 
 /**
  * `trivy <mode> --format json --output <report> <target>`. No --exit-code and no --severity:
@@ -41,26 +38,19 @@ export const trivyRunner: ScannerRunner<TrivyRunConfig> = {
       ...(config.args ?? []),
       target,
     ];
-    let spec: ExecSpec;
-    if (useDocker(config)) {
-      const socket = mode === 'image' && looksLikeImage(config.target) ? dockerSocketMount() : [];
-      spec = dockerSpec({
-        scanner: 'trivy',
-        image: config.image ?? TRIVY_IMAGE,
-        mounts: [{ host: ctx.cwd, container: '/src', mode: 'ro' }, { host: ctx.workDir, container: '/out' }, ...socket],
-        workdir: '/src',
-        command: trivyArgs(`/out/${REPORT}`, config.target),
-      });
-    } else {
-      spec = {
-        scanner: 'trivy',
-        file: 'trivy',
-        args: trivyArgs(join(ctx.workDir, REPORT), config.target),
-        installHint: 'install trivy (https://trivy.dev/latest/getting-started/installation/) or set scanners.trivy.runner: docker',
-      };
-    }
+    const { spec, reportPath } = projectScanSpec({
+      scanner: 'trivy',
+      file: 'trivy',
+      installHint: 'install trivy (https://trivy.dev/latest/getting-started/installation/) or set scanners.trivy.runner: docker',
+      defaultImage: TRIVY_IMAGE,
+      config,
+      ctx,
+      report: 'trivy.json',
+      args: (report) => trivyArgs(report, config.target),
+      socket: mode === 'image' && looksLikeImage(config.target),
+    });
     ctx.progress(`${mode} ${config.target}`);
     const { exitCode, stderrTail } = await execScanner(spec, ctx);
-    return readScannerOutput('trivy', { name: REPORT, path: join(ctx.workDir, REPORT), format: 'trivy', exit: { exitCode, stderrTail } }, ctx);
+    return readScannerOutput('trivy', { name: 'trivy.json', path: reportPath, format: 'trivy', exit: { exitCode, stderrTail } }, ctx);
   },
 };
