@@ -33,12 +33,12 @@ export function renderExplain(verdict: Verdict, opts: ExplainOptions = {}): stri
     out.push(head);
     if (verdict.reasons.length) {
       out.push('', verdict.status === 'error' ? 'Why no verdict:' : 'Why it fails:');
-      for (const r of verdict.reasons) out.push(...reasonLines(r));
+      for (const r of verdict.reasons) out.push(...reasonLines(r, top));
     }
     const warned = verdict.warnings.filter((w) => !w.code.startsWith('waiver-'));
     if (warned.length) {
       out.push('', 'Warnings (not failing the build):');
-      for (const w of warned) out.push(...reasonLines(w));
+      for (const w of warned) out.push(...reasonLines(w, top));
     }
   }
   const b = verdict.baseline;
@@ -68,10 +68,12 @@ export function renderExplain(verdict: Verdict, opts: ExplainOptions = {}): stri
   return out.length ? `${out.join('\n').replace(/^\n/, '')}\n` : '';
 }
 
-function reasonLines(r: Reason): string[] {
+function reasonLines(r: Reason, top: number): string[] {
   const lines = [`  ${r.rule ? `${line(r.rule)}: ` : ''}${line(r.message, 400)}`];
-  for (const f of r.findings ?? []) lines.push(`    ${findingLine(f)}`);
-  if ((r.count ?? 0) > (r.findings?.length ?? 0)) lines.push(`    … and ${(r.count ?? 0) - (r.findings?.length ?? 0)} more`);
+  const shown = (r.findings ?? []).slice(0, top);
+  for (const f of shown) lines.push(`    ${findingLine(f)}`);
+  const total = Math.max(r.count ?? 0, r.findings?.length ?? 0);
+  if (total > shown.length) lines.push(`    … and ${total - shown.length} more`);
   return lines;
 }
 

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Log } from 'sarif';
+import { readVerdict } from '../../src/policy/verdict.js';
+import { runCli } from '../helpers/cli.js';
+import { sarifProblems } from '../helpers/sarif-schema.js';
+
+/**
+ * Scenario directories: a small secgate.yml (and waiver, ignore or VEX files), the shared reports,
+ * and scenario.json with the expected exit code, reasons (by rule), warning codes and output lines.
+ */
+const ROOT = join(import.meta.dirname, '..', '..', 'fixtures', 'policy');
+const SCENARIOS = join(ROOT, 'scenarios');
+const SHARED_REPORTS = ['grype-npm.json', 'semgrep.sarif'];
+
+interface Scenario {
+  about: string;
+  args: string[];
+  code: number;
+  reasons?: string[];
+  warnings?: string[];
+  stdout?: string[];
+  notStdout?: string[];
+  stderr?: string[];
+}
+
+describe.each(readdirSync(SCENARIOS).sort())('scenario %s', (name) => {
+  const scenario = JSON.parse(readFileSync(join(SCENARIOS, name, 'scenario.json'), 'utf8')) as Scenario;
+  it(scenario.about, async () => {
+    const dir = mkdtempSync(join(tmpdir(), `secgate-${name}-`));
+    for (const f of SHARED_REPORTS) copyFileSync(join(ROOT, f), join(dir, f));
+    for (const f of readdirSync(join(SCENARIOS, name))) if (f !== 'scenario.json') copyFileSync(join(SCENARIOS, name, f), join(dir, f));
+    const r = await runCli([...scenario.args, '--sarif', 'out.sarif'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(scenario.code);
+    for (const s of scenario.stdout ?? []) expect(r.stdout).toContain(s);
+    for (const s of scenario.notStdout ?? []) expect(r.stdout).not.toContain(s);
+    if (scenario.stderr) expect(r.stderr.trim().split('\n')).toEqual(scenario.stderr);
+    const out = join(dir, 'out.sarif');
+    if (scenario.code === 2 && scenario.stderr) {
+      expect(existsSync(out)).toBe(false);
+      return;
+    }
+    const log = JSON.parse(readFileSync(out, 'utf8')) as Log;
+    expect(sarifProblems(log)).toEqual([]);
+    const verdict = readVerdict(log)!;
+    expect(verdict.status).toBe(['pass', 'fail', 'error'][scenario.code]);
+    if (scenario.reasons) expect(verdict.reasons.map((x) => x.rule)).toEqual(scenario.reasons);
+    if (scenario.warnings) expect(verdict.warnings.map((x) => x.code).sort()).toEqual([...scenario.warnings].sort());
+  });
+});
+
+describe('secgate explain', () => {
+  it('reads the verdict embedded by check: each violated rule with the findings that tripped it, location and fix version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-explain-'));
+    for (const f of SHARED_REPORTS) copyFileSync(join(ROOT, f), join(dir, f));
+    await runCli(['check', 'grype-npm.json', 'semgrep.sarif', '--sarif', 'secgate.sarif'], { cwd: dir });
+    const r = await runCli(['explain'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('FAIL — 1 policy rule violated');
+    expect(r.stdout).toContain('Why it fails:');
+    expect(r.stdout).toContain('fail_on[0]: severity ≥ high: 4 distinct findings with severity ≥ high (allowed: 0)');
+    expect(lines.find((l) => l.includes('GHSA-xvch-5gv4-984h'))).toMatch(/critical +GHSA-xvch-5gv4-984h in minimist@1\.2\.5 \[grype\] at package-lock\.json → fix: 1\.2\.6/);
+    expect(lines.find((l) => l.includes('(new code)') || l.includes('src/app.js:5'))).toContain('src/app.js:5');
+  });
+
+  it('--top limits the findings listed; a log without a verdict is exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-explain-'));
+    for (const f of SHARED_REPORTS) copyFileSync(join(ROOT, f), join(dir, f));
+    await runCli(['check', 'grype-npm.json', 'semgrep.sarif', '--sarif', 'secgate.sarif'], { cwd: dir });
+    const r = await runCli(['explain', 'secgate.sarif', '--top', '1'], { cwd: dir });
+    expect(r.stdout).toContain('… and 3 more');
+    const none = await runCli(['explain', 'semgrep.sarif'], { cwd: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/semgrep.sarif: carries no secgate verdict/);
+  });
+
+  it('hostile text from a report cannot drive the terminal', async () => {
+    const { renderExplain } = await import('../../src/policy/explain.js');
+    const out = renderExplain({
+      status: 'fail',
+      reasons: [{ code: 'threshold', rule: 'fail_on[0]', message: 'x', count: 1, findings: [{ tool: 'evil\u001b[31m', ruleId: 'R\u001b]8;;http://x\u0007', severity: 'high', message: 'm', location: 'a\nb.js' }] }],
+      warnings: [],
+      summary: { tools: [], total: { critical: 0, high: 1, medium: 0, low: 0, info: 0 }, distinct: { critical: 0, high: 1, medium: 0, low: 0, info: 0 }, distinctTotal: 1, suppressed: 0, sharedAcrossTools: 0 },
+    });
+    expect(out).not.toContain('\u001b');
+    expect(out).not.toContain('\u0007');
+    expect(out.split('\n').filter((l) => l.includes('a⏎b.js'))).toHaveLength(1);
+  });
+});
