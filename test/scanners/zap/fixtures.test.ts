@@ -251,6 +251,13 @@ describe("ZAP's own sarif-json report", () => {
     expect(uri(results[0]!)).toMatch(/^https:\/\/shop\.example\.test\/search\?q=/);
   });
 
+  it('is kind dast whichever name ZAP gives itself (OWASP ZAP, ZAP, zaproxy: rules/tool-kinds.json)', () => {
+    for (const name of ['ZAP', 'zaproxy']) {
+      const text = readFileSync(join(FIXTURES, 'zap-sarif.sarif'), 'utf8').replace('"name": "OWASP ZAP"', `"name": "${name}"`);
+      expect(read('zap-sarif.sarif', text).run.properties?.['kind']).toBe('dast');
+    }
+  });
+
   it('drops a region ZAP writes with startLine 0 (evidence not found in the body) rather than emitting invalid SARIF', () => {
     const text = readFileSync(join(FIXTURES, 'zap-sarif.sarif'), 'utf8').replace('"startLine": 12,', '"startLine": 0,');
     const again = read('zap-sarif.sarif', text).results;
