@@ -32,6 +32,7 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .finding summary::-webkit-details-marker { display: none; }
 .finding[open] summary { background: var(--panel); }
 .finding .msg { overflow-wrap: anywhere; white-space: pre-wrap; }
+.finding .tool, .finding .rule { overflow-wrap: anywhere; min-width: 0; }
 .finding dl { display: grid; grid-template-columns: 140px 1fr; gap: 4px 12px; margin: 8px 8px 16px 96px; }
 .finding dt { color: var(--muted); } .finding dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
 .tag { display: inline-block; border: 1px solid var(--line); border-radius: 10px; padding: 0 6px; margin: 0 4px 2px 0; font-size: 12px; }
