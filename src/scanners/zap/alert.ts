@@ -69,12 +69,13 @@ export function severityOfRisk(risk: number | undefined): Severity | undefined {
   return risk !== undefined ? SEVERITY_OF_RISK[risk] : undefined;
 }
 
-/** ZAP's code from a number, a numeric string or a word ("High", "False Positive"); undefined when none of these. */
+/** A risk or confidence code ZAP documents (0…words.length-1), or undefined. */
 export function zapCode(x: number | undefined, words: readonly string[]): number | undefined {
   if (x === undefined || !Number.isInteger(x) || x < 0 || x >= words.length) return undefined;
   return x;
 }
 
+/** ZAP's word for a code ("High", "False Positive", any case) or the code as digits → the code; undefined otherwise. */
 export function codeOfWord(word: string | undefined, words: readonly string[]): number | undefined {
   if (word === undefined) return undefined;
   const w = word.trim().toLowerCase();
