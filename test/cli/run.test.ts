@@ -5,6 +5,7 @@ import type { Log } from 'sarif';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { sarifProblems } from '../helpers/sarif-schema.js';
+import { githubRuleProblems, HAVE_MULTITOOL } from '../helpers/github-rules.js';
 import { alive, calls, fakeEnv, project } from '../runners/fakes.js';
 
 const IMAGE = 'registry.example.com/app:1.2.3';
@@ -192,6 +193,15 @@ describe('secgate run fails closed: each failure mode exits 2 with its one line'
     const r = await runCli(['run', '--quiet'], { cwd: dir, env: fakeEnv({ FAKE_EXIT: '1' }) });
     expect(r.code).toBe(2);
     expect(r.stderr.match(/^secgate: error: /gm)).toHaveLength(2);
+  });
+});
+
+describe.skipIf(!HAVE_MULTITOOL)('GitHub upload rules (needs node_modules/@microsoft/sarif-multitool)', () => {
+  test('a run log with successful, failed and optional-failed scanners passes the multitool\'s Sarif;Gh rules', async () => {
+    const dir = webProject(`scanners:\n  grype: { target: "${IMAGE}" }\n  trivy: { target: "${IMAGE}" }\n  zap: { target: "http://localhost:8080" }\n  npm-audit: { dir: web, optional: true }\n`);
+    const r = await runCli(['run', '--quiet'], { cwd: dir, env: fakeEnv({ FAKE_TRIVY_EXIT: '1', FAKE_NPM_EXIT: '7' }) });
+    expect(r.code).toBe(2);
+    expect(githubRuleProblems(sarifOf(dir))).toEqual([]);
   });
 });
 
