@@ -3,6 +3,7 @@ import { grypeRunner } from '../scanners/grype/runner.js';
 import { trivyRunner } from '../scanners/trivy/runner.js';
 import { zapRunner } from '../scanners/zap/runner.js';
 import { npmAuditRunner } from '../scanners/npm-audit/runner.js';
+import { sonarqubeRunner } from '../scanners/sonarqube/runner.js';
 
 /**
  * Every scanner `secgate run` can start, one line each; the id is the key under `scanners:`
@@ -16,6 +17,7 @@ export const runners: readonly ScannerRunner<any>[] = [
   trivyRunner,
   zapRunner,
   npmAuditRunner,
+  sonarqubeRunner,
 ];
 
 export function runnerById(id: string): ScannerRunner | undefined {
