@@ -75,7 +75,7 @@ function missingRequiredScans(log: Log, policy: PolicyConfig): Reason[] {
 function waiverWarnings(context: VerdictContext): Reason[] {
   const out: Reason[] = [];
   for (const w of context.waivers ?? []) {
-    const who = `${w.origin} (${w.scope})`;
+    const who = `for ${w.scope}`;
     if (w.state === 'expired') out.push({ code: 'waiver-expired', rule: w.origin, message: `waiver ${who} expired on ${w.expires}${w.matched ? `; ${w.matched} finding${w.matched === 1 ? '' : 's'} it covered count again` : ''} — renew it with a new date or fix the findings` });
     else if (w.state === 'expiring') out.push({ code: 'waiver-expiring', rule: w.origin, message: `waiver ${who} expires ${w.expires} (in ${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'}); ${w.matched} finding${w.matched === 1 ? '' : 's'} will count again` });
     else if (w.state === 'stale') out.push({ code: 'waiver-stale', rule: w.origin, message: `waiver ${who} matched nothing — remove it` });

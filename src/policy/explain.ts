@@ -54,7 +54,8 @@ export function renderExplain(verdict: Verdict, opts: ExplainOptions = {}): stri
     for (const w of ws.slice(0, top)) out.push(`  ${say(w)}`);
     if (ws.length > top) out.push(`  … and ${ws.length - top} more`);
   };
-  const by = (s: WaiverStatus['state']) => waivers.filter((w) => w.state === s);
+  // At the end of `check` the console already listed expired, expiring and stale waivers as warnings.
+  const by = (s: WaiverStatus['state']) => (opts.extrasOnly && s !== 'active' && s !== 'no-expiry' ? [] : waivers.filter((w) => w.state === s));
   section('Expired waivers (no longer applied)', by('expired'), (w) => `✗ ${waiverLine(w)} — expired ${w.expires}${w.matched ? `, ${w.matched} finding${w.matched === 1 ? '' : 's'} count again` : ''}`);
   section('Waivers expiring soon', by('expiring'), (w) => `! ${waiverLine(w)} — expires ${w.expires} (in ${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'}), waives ${w.matched}`);
   section('Stale waivers (matched nothing: remove them)', by('stale'), (w) => `? ${waiverLine(w)}`);

@@ -66,6 +66,18 @@ describe('secgate explain', () => {
     expect(lines.find((l) => l.includes('(new code)') || l.includes('src/app.js:5'))).toContain('src/app.js:5');
   });
 
+  it('for a passing build: what was waived, expires soon, and is stale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-explain-'));
+    for (const f of SHARED_REPORTS) copyFileSync(join(ROOT, f), join(dir, f));
+    copyFileSync(join(SCENARIOS, 'waived-pass', 'secgate.yml'), join(dir, 'secgate.yml'));
+    await runCli(['check', 'grype-npm.json', '--sarif', 'secgate.sarif'], { cwd: dir });
+    const r = await runCli(['explain'], { cwd: dir });
+    expect(r.stdout.split('\n')[0]).toBe('PASS — the policy holds');
+    expect(r.stdout).toContain('Waivers expiring soon (1):\n  ! secgate.yml waivers[1]: id GHSA-xvch-5gv4-984h, package pkg:npm/minimist, version <1.2.6 — "CLI-only dependency, not shipped" — expires 2026-12-01 (in 9 days), waives 1');
+    expect(r.stdout).toContain('Stale waivers (matched nothing: remove them) (1):\n  ? secgate.yml waivers[2]: id CVE-2019-10744');
+    expect(r.stdout).toContain('Waived (1):');
+  });
+
   it('--top limits the findings listed; a log without a verdict is exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'secgate-explain-'));
     for (const f of SHARED_REPORTS) copyFileSync(join(ROOT, f), join(dir, f));
