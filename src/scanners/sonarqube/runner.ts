@@ -95,9 +95,11 @@ export function createSonarqubeRunner(timing: Partial<SonarRunnerTiming> = {}): 
       const projectKey = config.project_key ?? ce.componentKey ?? task.projectKey;
       if (!projectKey) throw new ScannerError('sonarqube', 'no project key: set scanners.sonarqube.project_key', 'set project_key');
 
-      // What was analysed decides the scope; config overrides; CI facts fill in for old servers that do not say.
-      const pullRequest = config.pull_request ?? ce.pullRequest ?? (config.branch || ce.branch ? undefined : ctx.ci.pullRequest);
-      const branch = pullRequest ? undefined : config.branch ?? ce.branch ?? ctx.ci.branch;
+      // What was analysed decides the scope (the CE task names its branch or pull request), and
+      // config overrides it. The CI's own branch is not used here: on an edition without branch
+      // support (Community) the task names none, and asking for the CI branch would be a 404.
+      const pullRequest = config.pull_request ?? (config.branch ? undefined : ce.pullRequest);
+      const branch = pullRequest ? undefined : config.branch ?? ce.branch;
       const organization = config.organization ?? task.organization;
       const scope: Params = { ...(pullRequest ? { pullRequest } : branch ? { branch } : {}) };
 
@@ -119,7 +121,8 @@ export function createSonarqubeRunner(timing: Partial<SonarRunnerTiming> = {}): 
       const issues = await searchAllIssues(client, issueParams);
 
       ctx.progress('reading security hotspots');
-      const hotspots = await searchAllHotspots(client, { projectKey, ...scope, ...(organization ? { organization } : {}) });
+      // hotspots/search renamed projectKey to project in 10.2 (SonarCloud keeps projectKey)
+      const hotspots = await searchAllHotspots(client, { [modernIssues ? 'project' : 'projectKey']: projectKey, ...scope, ...(organization ? { organization } : {}) });
 
       const doc = {
         sonarqube: {

@@ -110,7 +110,8 @@ export class FakeSonarQube {
         });
       }
       case '/api/hotspots/search': {
-        if (query['projectKey'] !== this.o.projectKey) return error(400, "The 'projectKey' parameter is missing");
+        const projectParam = this.atLeast(10, 2) ? 'project' : 'projectKey';
+        if (query[projectParam] !== this.o.projectKey) return error(400, `The '${projectParam}' parameter is missing`);
         const page = this.paging(query);
         if (typeof page === 'string') return error(400, page);
         const all = Array.from({ length: this.o.hotspots }, (_, i) => i);

@@ -74,7 +74,7 @@ describe('SonarQube runner against a local server that answers like the Web API'
     const issues = fake.requests.find((r) => r.path === '/api/issues/search')!;
     expect(issues.query).toMatchObject({ components: 'shop-api', issueStatuses: 'OPEN,CONFIRMED,ACCEPTED,FALSE_POSITIVE', p: '1', ps: '500' });
     expect(issues.query['componentKeys']).toBeUndefined();
-    expect(fake.requests.find((r) => r.path === '/api/hotspots/search')!.query).toMatchObject({ projectKey: 'shop-api', p: '1', ps: '500' });
+    expect(fake.requests.find((r) => r.path === '/api/hotspots/search')!.query).toMatchObject({ project: 'shop-api', p: '1', ps: '500' });
     expect(fake.requests.filter((r) => r.path !== '/api/server/version').every((r) => r.auth === 'Bearer')).toBe(true);
     expect(progress.join('\n')).toMatch(/pending|in progress/);
     noToken(runs);
@@ -88,6 +88,7 @@ describe('SonarQube runner against a local server that answers like the Web API'
     expect(runs[0]!.tool.driver.version).toBe('9.9.8.100196');
     const issues = fake.requests.find((r) => r.path === '/api/issues/search')!;
     expect(issues.query).toMatchObject({ componentKeys: 'shop-api', statuses: 'OPEN,CONFIRMED,REOPENED,RESOLVED' });
+    expect(fake.requests.find((r) => r.path === '/api/hotspots/search')!.query).toMatchObject({ projectKey: 'shop-api' });
     expect(fake.requests.filter((r) => r.path !== '/api/server/version').every((r) => r.auth === 'Basic')).toBe(true);
   });
 
@@ -110,6 +111,13 @@ describe('SonarQube runner against a local server that answers like the Web API'
     const second = await setup({ ceExtra: { branch: 'main', branchType: 'BRANCH' } });
     await runner.run({ branch: 'release/2.0' } as SonarqubeRunConfig, second.ctx);
     expect(second.fake.requests.find((r) => r.path === '/api/issues/search')!.query['branch']).toBe('release/2.0');
+    // the CI's branch alone does not scope the queries (Community Edition analyses have no branch)
+    const third = await setup();
+    third.ctx.ci = { provider: 'github', branch: 'feature/x', pullRequest: '7' };
+    await runner.run({}, third.ctx);
+    const q = third.fake.requests.find((r) => r.path === '/api/issues/search')!.query;
+    expect(q['branch']).toBeUndefined();
+    expect(q['pullRequest']).toBeUndefined();
   });
 
   it.each([
