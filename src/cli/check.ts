@@ -30,6 +30,8 @@ export interface CheckOptions extends CommonOptions {
   comment?: boolean;
   /** --no-github: no annotations/summary/outputs in GitHub Actions. */
   github?: boolean;
+  /** --profile NAME: secgate.yml's profiles.NAME replaces the top-level keys it names. */
+  profile?: string;
   /** Append a summary line here (secgate trend). */
   history?: string;
   /** A previous secgate SARIF log: results become new / unchanged / updated / absent. */
@@ -54,7 +56,7 @@ export class ManyErrors extends SecgateError {
 }
 
 export async function check(reports: string[], opts: CheckOptions, ctx: CliContext): Promise<number> {
-  const config = await loadConfig(opts.config ? resolve(ctx.cwd, opts.config) : undefined, ctx.cwd);
+  const config = await loadConfig(opts.config ? resolve(ctx.cwd, opts.config) : undefined, ctx.cwd, opts.profile);
   const inputs = assignFormats(reports, opts.format ?? []);
   // No reports named: the ones secgate.yml lists under `reports:`.
   if (!inputs.length) inputs.push(...(config.reports ?? []));

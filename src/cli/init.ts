@@ -148,10 +148,12 @@ export function renderConfig(f: RepoFacts): string {
       '#   - sonarqube-issues.json',
     );
   }
+  // The pre-push profile: the quickest scanner found, so a push takes seconds, not minutes.
+  const quick = f.lockfiles.length || f.dockerfiles.length ? ['      trivy:', '        mode: fs', '        target: "."', '        scanners: [vuln, secret]'] : f.npmLock ? ['      npm-audit: { dir: "." }'] : undefined;
+  out.push('', `# \`secgate ${HOOK_ARGS}\` (the hook \`secgate hook install\` writes) uses this profile: its keys`, '# replace the top-level ones. Keep it to the quick scanners so a push takes seconds.');
+  if (quick) out.push('profiles:', '  pre-push:', '    scanners:', ...quick);
+  else out.push('# profiles:', '#   pre-push:', '#     scanners:', '#       trivy: { mode: fs, target: "." }');
   out.push(
-    '',
-    `# The pre-push hook (\`secgate hook install\`) runs \`secgate ${HOOK_ARGS}\`: keep it to the`,
-    '# fast, offline scanners so a push takes seconds.',
     '',
     '# Reports other jobs already wrote are read too (`secgate check` with no arguments reads them):',
     '# reports:',

@@ -22,7 +22,7 @@ export interface RunOptions extends Omit<CheckOptions, 'format'> {
  * `secgate check`. A scanner that fails is a failed run in the log: exit 2, unless optional.
  */
 export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
-  const config = await loadConfig(opts.config ? resolve(ctx.cwd, opts.config) : undefined, ctx.cwd);
+  const config = await loadConfig(opts.config ? resolve(ctx.cwd, opts.config) : undefined, ctx.cwd, opts.profile);
   const only = parseOnly(opts.only);
   const jobs = planJobs(config.scanners ?? {}, config.defaults ?? DEFAULTS, only);
   // --only picks scanners; the already-produced reports belong to the full run.

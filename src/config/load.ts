@@ -10,6 +10,7 @@ import { composeConfig } from './compose.js';
 import { WAIVERS_FILE } from './sections/waivers.js';
 import type { Config } from './types.js';
 import { monitoringSections } from './sections/monitoring.js';
+import { applyProfile } from './sections/profiles.js';
 
 export const DEFAULT_CONFIG_FILE = 'secgate.yml';
 
@@ -22,10 +23,11 @@ export function defaultConfig(): Config {
  * Load secgate.yml: an explicit path must exist; the default path is used when present.
  * Every problem is a ConfigError naming the file, line:column and the YAML path.
  */
-export async function loadConfig(path: string | undefined, cwd = process.cwd()): Promise<Config> {
+export async function loadConfig(path: string | undefined, cwd = process.cwd(), profile?: string): Promise<Config> {
   const explicit = path !== undefined;
   const file = path ?? (existsSync(`${cwd}/${DEFAULT_CONFIG_FILE}`) ? `${cwd}/${DEFAULT_CONFIG_FILE}` : undefined);
-  const config = file ? parseConfig(await readConfigText(file, explicit), path ?? DEFAULT_CONFIG_FILE) : defaultConfig();
+  if (!file && profile) throw new ConfigError(`no ${DEFAULT_CONFIG_FILE}: profile "${profile}" is not defined`, 'run `secgate init`, or add profiles: to your configuration');
+  const config = file ? parseConfig(await readConfigText(file, explicit), path ?? DEFAULT_CONFIG_FILE, profile) : defaultConfig();
   // .secgate-waivers.yml beside the config: waivers kept apart from the policy (other owners, other reviews).
   const waiversFile = `${cwd}/${WAIVERS_FILE}`;
   if (existsSync(waiversFile)) config.waivers.push(...parseWaiversFile(await readConfigText(waiversFile, false), WAIVERS_FILE));
@@ -52,7 +54,7 @@ async function readConfigText(file: string, explicit: boolean): Promise<string> 
 }
 
 /** The pure half of loadConfig. */
-export function parseConfig(text: string, file: string): Config {
+export function parseConfig(text: string, file: string, profile?: string): Config {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
@@ -69,7 +71,9 @@ export function parseConfig(text: string, file: string): Config {
     const where = locate(doc, lines, problem.path);
     throw new ConfigError(`${file}${where ? `:${where}` : ''}: ${problem.path.length ? problem.path.join('.').replace(/\.(\d+)/g, '[$1]') : '(top level)'}: ${problem.message}`, 'see schema/secgate.schema.json or `secgate --help`');
   }
-  return { ...withDefaults(raw as Record<string, unknown>, file), ...runSections(raw as Record<string, unknown>), ...monitoringSections(raw as Record<string, unknown>) };
+  // --profile NAME: its keys replace the top-level ones (already validated with the same schemas).
+  const chosen = profile ? applyProfile(raw as Record<string, unknown>, profile, file) : (raw as Record<string, unknown>);
+  return { ...withDefaults(chosen, file), ...runSections(chosen), ...monitoringSections(chosen) };
 }
 
 function withDefaults(raw: Record<string, unknown>, file: string): Config {

@@ -4,6 +4,7 @@ import { reportsSchema } from './sections/reports.js';
 import { defaultsSchema } from './sections/defaults.js';
 import { waiversSchema } from './sections/waivers.js';
 import { vexSchema } from './sections/vex.js';
+import { profilesSchema } from './sections/profiles.js';
 import { monitoringSchemas } from './sections/monitoring.js';
 
 /**
@@ -25,6 +26,7 @@ export const configSchema = {
     defaults: defaultsSchema,
     waivers: waiversSchema,
     vex: vexSchema,
+    profiles: profilesSchema({ extends: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' }, policy: policySchema, scanners: scannersSchema(), reports: reportsSchema, defaults: defaultsSchema }),
     ...monitoringSchemas,
   },
 } as const;

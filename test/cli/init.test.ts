@@ -81,3 +81,15 @@ describe('secgate init', () => {
     expect(readFileSync(join(dir, 'secgate.yml'), 'utf8')).toContain('trivy');
   });
 });
+
+describe('the pre-push profile init writes', () => {
+  it('is what `--profile pre-push` loads: only the quick scanner, the same policy', () => {
+    const dir = project({ 'Dockerfile': 'FROM alpine\n', 'package-lock.json': '{}' });
+    const text = renderConfig(detectRepo(dir));
+    const full = parseConfig(text, 'secgate.yml');
+    const prePush = parseConfig(text, 'secgate.yml', 'pre-push');
+    expect(Object.keys(full.scanners ?? {}).sort()).toEqual(['grype', 'npm-audit', 'trivy']);
+    expect(Object.keys(prePush.scanners ?? {})).toEqual(['trivy']);
+    expect(prePush.policy).toEqual(full.policy);
+  });
+});

@@ -11,6 +11,7 @@ export const checkCommand: CommandDefinition = (program, ctx, done) => {
     .argument('[reports...]', 'report files: Grype JSON, Trivy JSON, SARIF 2.1.0 (any tool)')
     .option('--sarif <file>', 'where to write the merged SARIF log', 'secgate.sarif')
     .option('-c, --config <file>', 'configuration file (default: secgate.yml when present)')
+    .option('--profile <name>', 'use secgate.yml\'s profiles.<name> (e.g. pre-push: the fast scanners only)')
     .addOption(new Option('-f, --format <id|id:path>', 'force the format of all reports, or of one (repeatable)').argParser(collect).default([]))
     .option('--sarif-schema <file>', 'validate the output against this JSON Schema (e.g. the official sarif-schema-2.1.0.json) instead of the built-in one')
     .option('--baseline <sarif>', 'a previous secgate SARIF log (e.g. from the default branch): findings are marked new / unchanged / updated, and fixed ones reported')
