@@ -1,3 +1,4 @@
+import { ScannerError } from '../../errors.js';
 import { isObj, obj, optArr, optStr, ShapeError, type Obj } from '../shape.js';
 import type { Adapter } from '../types.js';
 import { addAlert, codeOfWord, CONFIDENCE_WORDS, finish, RISK_WORDS, zapBuilder, type ZapAlert } from './alert.js';
@@ -16,6 +17,7 @@ export const zapApiAlerts: Adapter = {
   kind: 'dast',
   input: 'json',
   detect(doc) {
+    if (isApiError(doc)) return true;
     if (!isObj(doc) || !Array.isArray(doc['alerts'])) return false;
     const list = doc['alerts'];
     // An empty list is only ours when nothing else is in the document.
@@ -24,6 +26,7 @@ export const zapApiAlerts: Adapter = {
     return isObj(first) && 'pluginId' in first && 'risk' in first && 'url' in first;
   },
   toRuns(doc, ctx) {
+    if (isApiError(doc)) throw apiFailure(doc, ctx.file);
     const d = obj(doc, '$');
     const b = zapBuilder(ctx, zapApiAlerts.id, undefined, undefined);
     const seen = new Map<string, number>();
@@ -74,4 +77,30 @@ function readTags(x: unknown, path: string): Record<string, string> | undefined 
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(o)) out[k] = optStr(v, `${path}.${k}`) ?? '';
   return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * What the ZAP API saves instead of alerts when the call failed (ApiException.toJSON):
+ * `{"code":"bad_api_key","message":"…","detail"?:"…"}`. A gate reading it must not pass.
+ */
+function isApiError(doc: unknown): doc is { code: string; message: string; detail?: string } {
+  return (
+    isObj(doc) &&
+    typeof doc['code'] === 'string' &&
+    /^[a-z_]{3,40}$/.test(doc['code']) &&
+    typeof doc['message'] === 'string' &&
+    Object.keys(doc).every((k) => k === 'code' || k === 'message' || k === 'detail')
+  );
+}
+
+function apiFailure(e: { code: string; message: string; detail?: unknown }, file: string): ScannerError {
+  // The detail can echo the request: never let an API key through.
+  const detail = typeof e.detail === 'string' ? e.detail.replace(/(api_?key=)[^&\s]*/gi, '$1***').replace(/\s+/g, ' ').slice(0, 200) : '';
+  return new ScannerError(
+    'ZAP',
+    `${file} holds an error the ZAP API answered instead of alerts: ${e.message.replace(/\s+/g, ' ').slice(0, 200)} (${e.code})${detail ? `: ${detail}` : ''}`,
+    e.code === 'bad_api_key' || e.code === 'missing_parameter'
+      ? 'check the API key the step passes to ZAP (apikey / X-ZAP-API-Key) and fetch /JSON/alert/view/alerts/ again'
+      : 'check that ZAP finished its scan and that the step fetching /JSON/alert/view/alerts/ succeeded',
+  );
 }

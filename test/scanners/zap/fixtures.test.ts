@@ -80,6 +80,19 @@ describe('ZAP API alert list (/JSON/alert/view/alerts/)', () => {
     expect(prop(again[1]!, 'nativeSeverity')).toBe('Severe');
   });
 
+  it('an error the ZAP API saved instead of alerts is a failed scan: exit 2, one line, no API key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-zap-'));
+    const file = join(dir, 'zap-alerts.json');
+    writeFileSync(file, JSON.stringify({ code: 'bad_api_key', message: 'Bad API Key', detail: 'GET /JSON/alert/view/alerts/?apikey=s3cr3tk3y&baseurl=x' }));
+    const r = await runCli(['check', file, '--sarif', join(dir, 'out.sarif')]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('ZAP: ');
+    expect(lines[0]).toContain('Bad API Key (bad_api_key)');
+    expect(r.stderr + r.stdout).not.toContain('s3cr3tk3y');
+  });
+
   it('treats API texts as plain text: the solution keeps its line break', () => {
     const rule = run.tool.driver.rules!.find((r) => r.id === '40012')!;
     expect(rule.help!.text).toContain('Phase: Architecture and Design\nUse a vetted library');
