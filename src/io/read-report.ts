@@ -77,8 +77,8 @@ export function parseReport(input: ReportInput, text: string, opts: ReadOptions)
   if (!adapter) {
     throw new ReportError(
       path,
-      'not a report format secgate knows',
-      `expected one of: ${adapters.map((a) => a.title).join('; ')}. If it is one of these, force it with --format <id>:${path}`,
+      `not a report format secgate knows${describeShape(doc)}`,
+      `secgate reads: ${formatIds().join(', ')} (see \`secgate check --help\`); if the file is one of these, force it with --format <id>:${path}`,
     );
   }
 
@@ -96,6 +96,15 @@ export function parseReport(input: ReportInput, text: string, opts: ReadOptions)
   }
 }
 
+/** What the unrecognised document looks like, to help the user see which file it is. */
+function describeShape(doc: unknown): string {
+  if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
+    const keys = Object.keys(doc).slice(0, 5).map((k) => quote(k.slice(0, 40)));
+    return keys.length ? ` (a JSON object with keys ${keys.join(', ')}${Object.keys(doc).length > 5 ? ', …' : ''})` : ' (an empty JSON object)';
+  }
+  return Array.isArray(doc) ? ' (a JSON array)' : ` (a JSON ${doc === null ? 'null' : typeof doc})`;
+}
+
 function safeDetect(a: Adapter, doc: unknown): boolean {
   try {
     return a.detect(doc);
@@ -105,20 +114,38 @@ function safeDetect(a: Adapter, doc: unknown): boolean {
 }
 
 function jsonFailure(path: string, text: string, e: SyntaxError): ReportError {
-  const pos = /position (\d+)/.exec(e.message)?.[1];
-  let where: string | undefined;
-  if (pos !== undefined) {
-    const p = Number(pos);
-    const before = text.slice(0, p);
-    const line = before.split('\n').length;
-    const col = p - before.lastIndexOf('\n');
-    where = `line ${line}, column ${col}`;
-  }
-  const truncated = /end of (JSON )?input|Unterminated|Expected .* after/i.test(e.message) && (pos === undefined || Number(pos) >= text.trimEnd().length - 1);
+  const msg = e.message.replace(/^JSON\.parse: /, '');
+  const end = text.trimEnd().length;
+  const first = Math.max(0, text.search(/\S/));
+  // A JSON document starts with one of these; anything else is the scanner's table or log output.
+  const looksLikeJson = /^[{["\d-]|^(true|false|null)\b/.test(text.slice(first));
+  const endOfInput = /end of (JSON )?input/i.test(msg);
+  let pos = Number(/position (\d+)/.exec(msg)?.[1] ?? Number.NaN);
+  if (Number.isNaN(pos)) pos = endOfInput ? end : looksLikeJson ? Number.NaN : first;
+  const truncated = endOfInput || (/Unterminated|Expected .* after|Bad control character/i.test(msg) && pos >= end - 1);
+  const where = Number.isNaN(pos) ? undefined : lineColumn(text, Math.min(pos, end));
+  const why = truncated
+    ? 'is truncated: the JSON ends before the document does'
+    : !looksLikeJson
+      ? `is not JSON: it starts with ${quote(text.slice(first, first + 24))}`
+      : `is not valid JSON (${msg.split('\n')[0]!.replace(/, ".*$/, '').replace(/ in JSON at position \d+.*$/, '')})`;
   return new ReportError(
     path,
-    truncated ? 'is truncated: the JSON ends before the document does' : `is not valid JSON (${e.message.replace(/^JSON\.parse: /, '').split('\n')[0]})`,
-    truncated ? 'the scanner was probably killed while writing it: re-run the scanner' : 'check that the file is the scanner\'s JSON output, not its log or table output',
+    why,
+    truncated ? 'the scanner was probably killed while writing it, or the disk was full: re-run the scanner' : "check that the file is the scanner's JSON output, not its log or table output",
     where,
   );
+}
+
+/** "line L, column C" (1-based) of a character offset. */
+function lineColumn(text: string, pos: number): string {
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const col = pos - before.lastIndexOf('\n');
+  return `line ${line}, column ${col}`;
+}
+
+/** A short piece of the file for a message: quoted, with control and non-ASCII characters escaped. */
+function quote(s: string): string {
+  return JSON.stringify(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

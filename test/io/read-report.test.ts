@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseReport, readReport } from '../../src/io/read-report.js';
+import { ReportError } from '../../src/errors.js';
+
+const opts = { unknownSeverity: 'medium' as const };
+function error(text: string, format?: string): ReportError {
+  try {
+    parseReport({ path: 'reports/scan.json', format }, text, opts);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ReportError);
+    expect((e as ReportError).oneLine().split('\n')).toHaveLength(1);
+    return e as ReportError;
+  }
+  throw new Error('expected a ReportError');
+}
+
+describe('reading a report: every failure is one line naming the file', () => {
+  it('an empty or blank file', () => {
+    expect(error('').oneLine()).toMatch(/^reports\/scan\.json: the file is empty — /);
+    expect(error(' \n\t\n').message).toContain('the file is empty');
+    expect(error('\ufeff').message).toContain('the file is empty');
+  });
+
+  it('truncated JSON says so, with the line and column where it stops', () => {
+    const doc = '{\n  "matches": [\n    {"vulnerability": {"id": "CVE-1"';
+    const e = error(doc);
+    expect(e.message).toMatch(/is truncated/);
+    expect(e.where).toBe('line 3, column 37'); // just past the last character written
+    expect(error('{"matches": [').where).toBe('line 1, column 14');
+    expect(error('{"Results": [{"Target": "ab').message).toMatch(/is truncated/);
+  });
+
+  it('not JSON at all (a table or a log): says what it starts with, with control characters escaped', () => {
+    const e = error('\u001b[31mNAME    INSTALLED  FIXED-IN\u001b[0m\nzlib    1.2.12');
+    expect(e.message).toMatch(/is not JSON: it starts with "\\u001b\[31mNAME/);
+    expect(e.oneLine()).not.toContain('\u001b');
+    expect(e.where).toBe('line 1, column 1');
+  });
+
+  it('JSON with a syntax error in the middle: where, and what', () => {
+    const e = error('{"matches": [],\n "source": {,}}');
+    expect(e.message).toMatch(/is not valid JSON \(.+\)/);
+    expect(e.where).toBe('line 2, column 13');
+  });
+
+  it('JSON of no known format lists the format ids and how to force one', () => {
+    const e = error('{"foo": 1, "bar": [1]}');
+    expect(e.message).toContain('not a report format secgate knows (a JSON object with keys "foo", "bar")');
+    expect(e.oneLine()).toMatch(/grype, trivy/);
+    expect(e.oneLine()).toContain('--format <id>:reports/scan.json');
+  });
+
+  it('an unknown forced format, and a forced format the document does not match (with its JSON path)', () => {
+    expect(error('{}', 'nessus').message).toContain('unknown format "nessus"');
+    const e = error('{"matches": [{"vulnerability": {}, "artifact": {"name": "x"}}]}', 'grype');
+    expect(e.where).toBe('$.matches[0].vulnerability.id');
+    expect(e.message).toContain('does not look like Grype JSON');
+  });
+
+  it('detection is by content, never by file name', () => {
+    const grype = '{"matches": [], "descriptor": {"name": "grype", "version": "0.80.0"}}';
+    expect(parseReport({ path: 'trivy-results.sarif' }, grype, opts).format).toBe('grype');
+    expect(parseReport({ path: 'grype.json' }, 'null', opts).format).toBe('trivy');
+  });
+
+  it('a missing file, a directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-read-'));
+    await expect(readReport({ path: join(dir, 'nope.json') }, opts)).rejects.toThrow(/nope\.json: no such file/);
+    mkdirSync(join(dir, 'sub'));
+    await expect(readReport({ path: join(dir, 'sub') }, opts)).rejects.toThrow(/is a directory/);
+    writeFileSync(join(dir, 'ok.json'), 'null');
+    await expect(readReport({ path: join(dir, 'ok.json') }, opts)).resolves.toMatchObject({ format: 'trivy' });
+  });
+
+  it('a huge string value does not break reading', () => {
+    const doc = { matches: [{ vulnerability: { id: 'CVE-1', severity: 'High', description: 'x'.repeat(2_000_000) }, artifact: { name: 'p', version: '1', type: 'npm' } }], descriptor: { name: 'grype' } };
+    const { runs } = parseReport({ path: 'big.json' }, JSON.stringify(doc), opts);
+    expect(runs[0]!.results).toHaveLength(1);
+    // one-line short description, however long the description
+    expect(runs[0]!.tool.driver.rules![0]!.shortDescription!.text.length).toBeLessThanOrEqual(1024);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { Log, Result, Run } from 'sarif';
+import { GITHUB_LIMITS, fitGithubLimits } from '../../src/sarif/github-limits.js';
+import { OutputError } from '../../src/errors.js';
+
+const result = (i: number): Result => ({ ruleId: 'R', message: { text: `r${i}` }, locations: [{ physicalLocation: { artifactLocation: { uri: `f${i}` } } }] });
+const run = (name: string, n: number, id = `${name}/`): Run => ({ tool: { driver: { name, rules: [{ id: 'R' }] } }, automationDetails: { id }, results: Array.from({ length: n }, (_, i) => result(i)) });
+const log = (...runs: Run[]): Log => ({ version: '2.1.0', runs });
+
+describe("GitHub code scanning's upload limits", () => {
+  it('leaves a log within the limits as it is', () => {
+    const input = log(run('grype', GITHUB_LIMITS.resultsPerRun));
+    expect(fitGithubLimits(input).runs).toHaveLength(1);
+  });
+
+  it('splits a run over 25,000 results into parts, each its own category, losing none', () => {
+    const input = log(run('trivy', 60_001, 'trivy-image/'));
+    const out = fitGithubLimits(input);
+    expect(out.runs.map((r) => [r.automationDetails!.id, r.results!.length])).toEqual([
+      ['trivy-image-part1/', 25_000],
+      ['trivy-image-part2/', 25_000],
+      ['trivy-image-part3/', 10_001],
+    ]);
+    expect(out.runs.flatMap((r) => r.results!).map((r) => r.message.text)).toEqual(input.runs[0]!.results!.map((r) => r.message.text));
+    // every part keeps the tool and its rules
+    for (const r of out.runs) expect(r.tool.driver.rules).toEqual([{ id: 'R' }]);
+    // pure: the input is untouched
+    expect(input.runs).toHaveLength(1);
+    expect(input.runs[0]!.results).toHaveLength(60_001);
+  });
+
+  it('more than 20 runs is an OutputError that says what to do, in one line', () => {
+    const input = log(...Array.from({ length: 21 }, (_, i) => run(`tool${i}`, 1)));
+    expect(() => fitGithubLimits(input)).toThrow(OutputError);
+    try {
+      fitGithubLimits(input);
+    } catch (e) {
+      const line = (e as OutputError).oneLine();
+      expect(line).toMatch(/21 runs; GitHub code scanning accepts at most 20/);
+      expect(line).toMatch(/upload the reports in several steps/);
+      expect(line.split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('splitting that would push the log past 20 runs is an error too', () => {
+    const input = log(...Array.from({ length: 19 }, (_, i) => run(`tool${i}`, 1)), run('big', 25_001));
+    expect(() => fitGithubLimits(input)).toThrow(/21 runs/);
+  });
+});
