@@ -5,7 +5,7 @@ import type { Severity } from '../../sarif/severity.js';
 import { isObj, obj, optArr, optNum, optStr, ShapeError, str, type Obj } from '../shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
 import { firstSentence } from '../grype/json.js';
-import { addWarning, agentLabel, agentOf, complianceOf, complianceTags, cweTagsOf, ident, newWazuhBuilder, severityFromLevel, strings, vulnerabilitySeverity, type Agent } from './common.js';
+import { addWarning, agentLabel, agentOf, complianceOf, complianceTags, cweTagsOf, ident, newWazuhBuilder, packageUri, severityFromLevel, strings, vulnerabilitySeverity, type Agent } from './common.js';
 import { firstLineDoc, parseLines } from './lines.js';
 
 /**
@@ -250,7 +250,7 @@ function addVulnerability(b: RunBuilder, v: Obj, vp: string, rule: RuleFacts, ag
     severity: vulnerabilitySeverity(nativeSeverity) ?? levelSeverity,
     nativeSeverity,
     score: c3 ?? sb ?? c2,
-    location: { uri: pkg, logicalName: agentLabel(agent), logicalKind: 'host' },
+    location: { uri: packageUri(pkg), logicalName: agentLabel(agent), logicalKind: 'host' },
     identity: [agent.id ?? agent.name, cve, name, version, arch],
     tags: ['vulnerability', ...cweTagsOf(cwe), ...ruleTags(rule)],
     properties: {

@@ -3,7 +3,7 @@ import type { CvssScore } from '../../sarif/props.js';
 import { firstSentence } from '../grype/json.js';
 import { arr, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
-import { cweTagsOf, ident, newWazuhBuilder, vulnerabilitySeverity } from './common.js';
+import { cweTagsOf, ident, newWazuhBuilder, packageUri, vulnerabilitySeverity } from './common.js';
 
 /**
  * Wazuh ≤ 4.7 server API, `GET /vulnerability/{agent_id}`: `{ data: { affected_items: [ { cve,
@@ -69,7 +69,7 @@ function convert(doc: Obj, ctx: AdapterContext): Run {
       severity: vulnerabilitySeverity(nativeSeverity),
       nativeSeverity,
       score: cvss3 || cvss2 || undefined,
-      location: { uri: pkg, logicalName: agentId ? `agent ${agentId}` : pkg, logicalKind: agentId ? 'host' : 'package' },
+      location: { uri: packageUri(pkg), logicalName: agentId ? `agent ${agentId}` : pkg, logicalKind: agentId ? 'host' : 'package' },
       identity: [agentId, cve, name, version, arch],
       tags: ['vulnerability', ...cweTagsOf(cwe)],
       properties: {

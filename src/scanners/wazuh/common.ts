@@ -97,3 +97,12 @@ export function ident(x: unknown, path: string): string {
   if (s === '') throw new ShapeError(path, 'expected an identifier, found an empty string');
   return s;
 }
+
+/**
+ * The physical location of a vulnerable package: `packages/<name>@<version>`. The directory
+ * keeps a Debian epoch ("1:8.9p1") out of the URI's first segment, where a colon would make it
+ * read as a scheme (GitHub's SARIF1002).
+ */
+export function packageUri(pkg: string): string {
+  return `packages/${pkg}`;
+}

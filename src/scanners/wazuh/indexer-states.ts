@@ -4,7 +4,7 @@ import { firstSentence } from '../grype/json.js';
 import { packageKey } from '../package-id.js';
 import { arr, isObj, obj, optNum, optStr, str, type Obj } from '../shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
-import { addWarning, agentLabel, agentOf, cweTagsOf, ident, newWazuhBuilder, strings, vulnerabilitySeverity } from './common.js';
+import { addWarning, agentLabel, agentOf, cweTagsOf, ident, packageUri, newWazuhBuilder, strings, vulnerabilitySeverity } from './common.js';
 
 /**
  * Wazuh ≥ 4.8 vulnerability states: an indexer (OpenSearch) search response over
@@ -93,7 +93,7 @@ function addHit(b: ReturnType<typeof newWazuhBuilder>, h: Obj, path: string): vo
     severity: vulnerabilitySeverity(nativeSeverity),
     nativeSeverity,
     score,
-    location: { uri: pkgPath ?? pkg, message: pkgPath ? pkg : undefined, logicalName: agentLabel(agent), logicalKind: 'host' },
+    location: { uri: pkgPath ?? packageUri(pkg), message: pkgPath ? pkg : undefined, logicalName: agentLabel(agent), logicalKind: 'host' },
     identity: [agent.id ?? agent.name, id, type, name, version, arch],
     tags: ['vulnerability', ...cwe.flatMap(cweTagsOf)],
     properties: {

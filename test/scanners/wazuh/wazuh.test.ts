@@ -7,6 +7,8 @@ import { parseReport } from '../../../src/io/read-report.js';
 import { ReportError } from '../../../src/errors.js';
 import { severityFromLevel } from '../../../src/scanners/wazuh/common.js';
 import { wazuhAlerts } from '../../../src/scanners/wazuh/alerts-ndjson.js';
+import { wazuhApiVulnerabilities } from '../../../src/scanners/wazuh/api-vulnerabilities.js';
+import { wazuhIndexerStates } from '../../../src/scanners/wazuh/indexer-states.js';
 import { props } from '../../../src/sarif/props.js';
 import { HAVE_CORPUS, NO_CORPUS_REASON, corpusPath } from '../../helpers/corpus.js';
 import { sarifProblems } from '../../helpers/sarif-schema.js';
@@ -157,5 +159,51 @@ describe('property: any line-delimited input gives a typed error or a valid run'
       }),
       { numRuns: Number(process.env['FUZZ_RUNS'] ?? 200) },
     );
+  });
+});
+
+describe('property: the API and indexer adapters give a typed error or a valid run', () => {
+  const ctx = { file: 'a', category: 'c', unknownSeverity: 'medium' as const };
+  const loose = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.double());
+  const apiItem = fc.record({ cve: loose, name: loose, version: loose, severity: fc.oneof(fc.constantFrom('Critical', 'High', 'Medium', 'Low', 'Untriaged', '-'), fc.string()), cvss3_score: loose, cvss2_score: loose, external_references: fc.oneof(fc.array(fc.string()), loose), agent_id: loose }, { requiredKeys: [] });
+  const hit = fc.record({
+    _index: fc.constant('wazuh-states-vulnerabilities-x'),
+    _source: fc.record({
+      agent: fc.oneof(fc.record({ id: loose, name: loose }, { requiredKeys: [] }), loose),
+      host: fc.oneof(fc.record({ os: fc.record({ platform: loose, full: loose }, { requiredKeys: [] }) }), loose),
+      package: fc.record({ name: loose, version: loose, type: fc.oneof(fc.constantFrom('deb', 'rpm', 'npm'), loose), path: loose }, { requiredKeys: [] }),
+      vulnerability: fc.record({ id: loose, severity: loose, score: fc.oneof(fc.record({ base: loose, version: loose }), loose), reference: loose, classification: loose, description: loose }, { requiredKeys: [] }),
+    }, { requiredKeys: [] }),
+  }, { requiredKeys: ['_index'] });
+  const check = (toRuns: () => Run[]) => {
+    let runs: Run[];
+    try {
+      runs = toRuns();
+    } catch (e) {
+      expect((e as Error).name).toBe('ShapeError');
+      return;
+    }
+    expect(sarifProblems(log(runs))).toEqual([]);
+  };
+  it('4.7 API answers', () => {
+    fc.assert(fc.property(fc.array(apiItem, { maxLength: 4 }), fc.array(fc.jsonValue(), { maxLength: 1 }), (items, failed) => check(() => wazuhApiVulnerabilities.toRuns({ data: { affected_items: items, failed_items: failed, total_affected_items: items.length } }, ctx))), { numRuns: Number(process.env['FUZZ_RUNS'] ?? 200) });
+  });
+  it('4.8+ indexer search responses', () => {
+    fc.assert(fc.property(fc.array(hit, { maxLength: 4 }), fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }), fc.boolean(), (hits, total, timedOut) => check(() => wazuhIndexerStates.toRuns({ timed_out: timedOut, hits: { ...(total !== undefined ? { total: { value: total } } : {}), hits } }, ctx))), { numRuns: Number(process.env['FUZZ_RUNS'] ?? 200) });
+  });
+});
+
+describe('partial answers fail closed', () => {
+  const ctx = { file: 'a', category: 'c', unknownSeverity: 'medium' as const };
+  it('an indexer answer that timed out or lost shards marks the run failed', () => {
+    const hits = { hits: [{ _index: 'wazuh-states-vulnerabilities-x', _source: { agent: { id: '001' }, package: { name: 'curl', version: '1' }, vulnerability: { id: 'CVE-1', severity: 'High' } } }] };
+    expect(wazuhIndexerStates.toRuns({ timed_out: true, hits }, ctx)[0]!.invocations![0]!.executionSuccessful).toBe(false);
+    expect(wazuhIndexerStates.toRuns({ _shards: { failed: 1 }, hits }, ctx)[0]!.invocations![0]!.executionSuccessful).toBe(false);
+    expect(wazuhIndexerStates.toRuns({ timed_out: false, _shards: { failed: 0 }, hits }, ctx)[0]!.invocations![0]!.executionSuccessful).toBe(true);
+  });
+  it('a 4.7 API answer with failed_items marks the run failed', () => {
+    const run = wazuhApiVulnerabilities.toRuns({ data: { affected_items: [], failed_items: [{ error: { code: 1701, message: 'Agent does not exist' }, id: ['009'] }], total_affected_items: 0 } }, ctx)[0]!;
+    expect(run.invocations![0]!.executionSuccessful).toBe(false);
+    expect(run.invocations![0]!.toolExecutionNotifications![0]!.message.text).toContain('Agent does not exist');
   });
 });
