@@ -49,7 +49,7 @@ export function renderJunit(log: Log, opts: { failOn?: Parameters<typeof violati
         cases.push(testcase(`${name}: scanner run`, name, undefined, `<skipped message="${attr(`optional scanner failed: ${note}`)}"/>`));
       } else {
         counts.errors++;
-        cases.push(testcase(`${name}: scanner run`, name, undefined, `<error message="${attr(`scanner failed: ${note}`)}" type="scanner-failed">${text(note)}</error>`));
+        cases.push(testcase(`${name}: scanner run`, name, undefined, `<error message="${attr(`scanner failed: ${note}`)}" type="scanner-failed">${text([note])}</error>`));
       }
     }
     for (const result of run.results ?? []) {
@@ -118,10 +118,10 @@ function findingCase(f: FindingView, run: Run, result: Result, violates: (run: R
   return testcase(name, classname, file, `<system-out>${text(details(f))}</system-out>`);
 }
 
-function details(f: FindingView): string {
+function details(f: FindingView): string[] {
   const lines = [
     `${f.severity.toUpperCase()} ${f.ruleId}${f.ruleName && f.ruleName !== f.ruleId ? ` (${f.ruleName})` : ''} — ${f.tool}`,
-    f.message,
+    `Message: ${f.message}`,
     f.uri ? `Location: ${displayUri(f.uri)}${f.line ? `:${f.line}` : ''}` : '',
     f.url ? `URL: ${f.url}` : '',
     f.package ? `Package: ${f.package}` : '',
@@ -130,7 +130,7 @@ function details(f: FindingView): string {
     f.baselineState ? `Baseline: ${f.baselineState}` : '',
     f.helpUri ? `More: ${f.helpUri}` : '',
   ];
-  return lines.filter(Boolean).join('\n');
+  return lines.filter(Boolean);
 }
 
 function suiteName(run: Run): string {
@@ -142,10 +142,10 @@ function reasonName(r: Reason): string {
   return r.rule ?? r.code;
 }
 
-function reasonBody(r: Reason): string {
+function reasonBody(r: Reason): string[] {
   const refs = (r.findings ?? []).map((f) => `- ${f.severity} ${f.ruleId}${f.package ? ` ${f.package}` : ''} [${f.tool}]${f.location ? ` ${displayUri(f.location)}${f.line ? `:${f.line}` : ''}` : ''}${f.fixedVersions?.length ? ` → fix: ${f.fixedVersions.join(', ')}` : ''}`);
   const more = (r.count ?? 0) - (r.findings?.length ?? 0);
-  return [r.message, ...refs, ...(more > 0 ? [`… and ${more} more`] : [])].join('\n');
+  return [r.message, ...refs, ...(more > 0 ? [`… and ${more} more`] : [])];
 }
 
 function suite(name: string, c: { tests: number; failures: number; errors: number; skipped: number }, cases: string[]): string {
@@ -163,7 +163,12 @@ function attr(s: string, max = 500): string {
   return forXml(showInvisible(one.length > max ? `${one.slice(0, max - 1)}…` : one), { attribute: true });
 }
 
-/** Element text: clipped so a 1 MB scanner message cannot bloat the report. */
-function text(s: string, max = 8000): string {
-  return forXml(showInvisible(s.length > max ? `${s.slice(0, max - 1)}…` : s));
+/**
+ * Element text from lines we compose. Each line is clipped (a 1 MB scanner message cannot bloat
+ * the report) and a newline inside one becomes a character reference: only our own line breaks
+ * are raw, so no scanner text starts a line of the file (`cat junit.xml` in a CI log cannot
+ * emit a workflow command).
+ */
+function text(lines: string[], max = 4000): string {
+  return lines.map((s) => forXml(showInvisible(s.length > max ? `${s.slice(0, max - 1)}…` : s)).replace(/\n/g, '&#10;')).join('\n');
 }

@@ -92,8 +92,9 @@ export function forMarkdownCode(s: string, opts: { max?: number; table?: boolean
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-// Bidi overrides/isolates and zero-width characters: valid text, but they change how a line reads.
-const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+// C1 controls, bidi overrides/isolates and zero-width characters: valid text, but a terminal may
+// act on C1 and the others change how a line reads.
+const INVISIBLE = /[\u0080-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** Invisible and direction-changing characters shown as visible \u{…} escapes (for any sink). */
 export function showInvisible(s: string): string {
