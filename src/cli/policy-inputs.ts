@@ -13,6 +13,7 @@ import { TRIVYIGNORE_YAML, parseTrivyIgnoreYaml } from '../policy/ignore-files/t
 import { ZAP_RULES_FILES, parseZapRules } from '../policy/ignore-files/zap-rules.js';
 import { parseVex } from '../policy/vex.js';
 import type { Waiver } from '../policy/waivers.js';
+import type { IgnoreFileResult } from '../policy/ignore-files/common.js';
 
 export interface PolicyInputOptions {
   baseline?: string | undefined;
@@ -70,10 +71,10 @@ async function readVex(path: string, shown: string): Promise<NonNullable<GateInp
   return { file: shown, ...parseVex(doc, shown) };
 }
 
-async function readIgnoreFiles(cwd: string): Promise<{ waivers: Waiver[]; problems: string[] }> {
+async function readIgnoreFiles(cwd: string): Promise<IgnoreFileResult> {
   const waivers: Waiver[] = [];
   const problems: string[] = [];
-  const read = async (name: string, parse: (text: string, file: string) => { waivers: Waiver[]; problems: string[] }) => {
+  const read = async (name: string, parse: (text: string, file: string) => IgnoreFileResult) => {
     const path = join(cwd, name);
     if (!existsSync(path)) return;
     const r = parse(await readFile(path, 'utf8'), name);

@@ -1,6 +1,5 @@
-import { parse } from 'yaml';
 import type { Waiver } from '../waivers.js';
-import { escapeGlob } from './trivyignore.js';
+import { escapeGlob, readYaml, type IgnoreFileResult } from './common.js';
 
 export const GRYPE_CONFIGS = ['.grype.yaml', '.grype.yml', '.grype/config.yaml'];
 
@@ -10,16 +9,12 @@ export const GRYPE_CONFIGS = ['.grype.yaml', '.grype.yml', '.grype/config.yaml']
  * these are honoured without one (and flagged "no expiry"). Rules about VEX statuses
  * (vex-status) only tune Grype's own VEX handling and are not waivers.
  */
-export function parseGrypeIgnore(text: string, file = '.grype.yaml'): { waivers: Waiver[]; problems: string[] } {
+export function parseGrypeIgnore(text: string, file = '.grype.yaml'): IgnoreFileResult {
   const waivers: Waiver[] = [];
   const problems: string[] = [];
-  let doc: unknown;
-  try {
-    doc = parse(text, { logLevel: 'error' });
-  } catch (e) {
-    return { waivers, problems: [`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`] };
-  }
-  const rules = (doc as { ignore?: unknown } | null)?.ignore;
+  const yaml = readYaml(text, file);
+  if ('problem' in yaml) return { waivers, problems: [yaml.problem] };
+  const rules = (yaml.doc as { ignore?: unknown } | null)?.ignore;
   if (rules === undefined || rules === null) return { waivers, problems };
   if (!Array.isArray(rules)) return { waivers, problems: [`${file}: ignore: expected a list of rules`] };
   rules.forEach((r: unknown, i) => {

@@ -1,7 +1,6 @@
-import { parse } from 'yaml';
 import { purlCore } from '../../scanners/package-id.js';
 import type { Waiver } from '../waivers.js';
-import { escapeGlob } from './trivyignore.js';
+import { escapeGlob, readYaml, type IgnoreFileResult } from './common.js';
 
 export const TRIVYIGNORE_YAML = '.trivyignore.yaml';
 
@@ -18,15 +17,12 @@ const SECTIONS: Record<string, string[]> = {
  * only), expired_at, statement }. Trivy matches `purls` like packageurl's Match: the entry's
  * version, when given, must be equal; `expired_at` ends the entry at the start of that day.
  */
-export function parseTrivyIgnoreYaml(text: string, file = TRIVYIGNORE_YAML): { waivers: Waiver[]; problems: string[] } {
+export function parseTrivyIgnoreYaml(text: string, file = TRIVYIGNORE_YAML): IgnoreFileResult {
   const waivers: Waiver[] = [];
   const problems: string[] = [];
-  let doc: unknown;
-  try {
-    doc = parse(text, { logLevel: 'error' });
-  } catch (e) {
-    return { waivers, problems: [`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`] };
-  }
+  const yaml = readYaml(text, file);
+  if ('problem' in yaml) return { waivers, problems: [yaml.problem] };
+  const doc = yaml.doc;
   if (doc === null || doc === undefined) return { waivers, problems };
   if (typeof doc !== 'object' || Array.isArray(doc)) return { waivers, problems: [`${file}: expected a mapping of vulnerabilities/misconfigurations/secrets/licenses`] };
   for (const [section, entries] of Object.entries(doc as Record<string, unknown>)) {

@@ -1,4 +1,5 @@
 import type { Waiver } from '../waivers.js';
+import { escapeGlob, type IgnoreFileResult } from './common.js';
 
 export const TRIVYIGNORE = '.trivyignore';
 
@@ -9,7 +10,7 @@ export const TRIVYIGNORE = '.trivyignore';
  * whose exp: is not a date; both are kept here: the date as the waiver's end, the bad line as
  * an error the caller reports.
  */
-export function parseTrivyIgnore(text: string, file = TRIVYIGNORE): { waivers: Waiver[]; problems: string[] } {
+export function parseTrivyIgnore(text: string, file = TRIVYIGNORE): IgnoreFileResult {
   const waivers: Waiver[] = [];
   const problems: string[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -35,9 +36,4 @@ export function parseTrivyIgnore(text: string, file = TRIVYIGNORE): { waivers: W
     });
   });
   return { waivers, problems };
-}
-
-/** Ids in ignore files are literal, not globs. */
-export function escapeGlob(s: string): string {
-  return s.replace(/[*?[\]{}()!+@\\]/g, '\\$&');
 }

@@ -1,5 +1,5 @@
 import type { Waiver } from '../waivers.js';
-import { escapeGlob } from './trivyignore.js';
+import { escapeGlob, type IgnoreFileResult } from './common.js';
 
 /** Names the ZAP packaged scans' rules file goes by in a repository (zap-baseline.py -c FILE). */
 export const ZAP_RULES_FILES = ['.zap/rules.tsv', 'zap-rules.tsv', '.zap-rules.tsv'];
@@ -10,7 +10,7 @@ export const ZAP_RULES_FILES = ['.zap/rules.tsv', 'zap-rules.tsv', '.zap-rules.t
  * OUTOFSCOPE drops alerts whose URL matches the regex in the third column (id `*` = every rule).
  * INFO/WARN/FAIL only change the level ZAP reports and are not waivers. ZAP has no expiry.
  */
-export function parseZapRules(text: string, file = ZAP_RULES_FILES[0]!): { waivers: Waiver[]; problems: string[] } {
+export function parseZapRules(text: string, file = ZAP_RULES_FILES[0]!): IgnoreFileResult {
   const waivers: Waiver[] = [];
   const problems: string[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
