@@ -59,7 +59,8 @@ export function parseConfig(text: string, file: string, profile?: string): Confi
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const pos = yamlError.linePos?.[0];
+    // linePos is only filled with prettyErrors; the offset always is.
+    const pos = yamlError.linePos?.[0] ?? (yamlError.pos ? lines.linePos(yamlError.pos[0]) : undefined);
     throw new ConfigError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${yamlError.message.split('\n')[0]}`, 'fix the YAML syntax');
   }
   const raw: unknown = doc.toJS() ?? {};

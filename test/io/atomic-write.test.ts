@@ -40,7 +40,7 @@ describe('atomic write', () => {
   it('a path under a file is an OutputError naming the path and what to do', async () => {
     const dir = fresh();
     writeFileSync(join(dir, 'file'), '');
-    const err = await writeFileAtomic(join(dir, 'file', 'x.sarif'), 'x').catch((e: unknown) => e as OutputError);
+    const err = (await writeFileAtomic(join(dir, 'file', 'x.sarif'), 'x').catch((e: unknown) => e)) as OutputError;
     expect(err).toBeInstanceOf(OutputError);
     expect(err.oneLine()).toMatch(/^cannot write .*file\/x\.sarif: .+ — choose a writable output path$/);
   });

@@ -30,7 +30,7 @@ describe('correlation: one class per vulnerability in a package, whichever tool 
   it('the same CVE in the same package from grype and trivy shares one correlationGuid', () => {
     const log = mergeRuns([run('grype', [{ id: 'CVE-2022-37434', purl: 'pkg:apk/alpine/zlib@1.2.12-r1' }]), run('trivy', [{ id: 'CVE-2022-37434', purl: 'pkg:apk/alpine/zlib@1.2.12-r1' }])]);
     correlate(log);
-    const [[g], [t]] = guids(log);
+    const [g, t] = guids(log).flat();
     expect(g).toBe(t);
     expect(g).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
@@ -70,7 +70,7 @@ describe('correlation: one class per vulnerability in a package, whichever tool 
       { id: 'CVE-2021-33574', purl: 'pkg:deb/debian/libc6@2.28-10', uri: 'lib/x86_64-linux-gnu/libc.so.6' },
     ])]);
     correlate(log);
-    const [[a, b]] = guids(log);
+    const [a, b] = guids(log).flat();
     expect(a).toBe(b);
     expect(log.runs[0]!.results![0]!.partialFingerprints).not.toEqual(log.runs[0]!.results![1]!.partialFingerprints);
   });
