@@ -106,3 +106,14 @@ describe('check --history, then secgate trend', () => {
     expect(readFileSync(join(dir, 'out/h.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('secgate run --history --apply', () => {
+  it('run shares the gate end: a history line and the actions (dry run here)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-hist-run-'));
+    writeFileSync(join(dir, 'secgate.yml'), `version: 1\nreports:\n  - ${JSON.stringify(join(ROOT, 'fixtures/wazuh/alerts.json'))}\nactions:\n  - name: n\n    when: { severity: high }\n    command: ["true"]\n`);
+    const r = await runCli(['run', '--history', 'h.jsonl', '--sarif', 's.sarif', '-q'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(readFileSync(join(dir, 'h.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/action n \(command, 1 finding\): dry-run/);
+  });
+});
