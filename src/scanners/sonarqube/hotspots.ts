@@ -23,7 +23,7 @@ export function addHotspots(b: RunBuilder, hotspots: unknown[], path: string, co
     const status = optStr(h['status'], `${p}.status`)?.toUpperCase();
     const resolution = optStr(h['resolution'], `${p}.resolution`)?.toUpperCase();
     // Older responses carry no rule key: the category is the closest thing to a rule.
-    const ruleKey = optStr(h['ruleKey'], `${p}.ruleKey`) ?? optStr(h['rule'], `${p}.rule`) ?? `hotspot/${category ?? 'others'}`;
+    const ruleKey = optStr(h['ruleKey'], `${p}.ruleKey`)?.trim() || optStr(h['rule'], `${p}.rule`)?.trim() || `hotspot/${category || 'others'}`;
     const rule = rules.get(ruleKey);
     const standards = fromSecurityStandards(rule?.['securityStandards']);
     const cwe = [...new Set([...standards.cwe, ...(CWES_BY_CATEGORY[category ?? ''] ?? []).map((n) => `CWE-${n}`)])];

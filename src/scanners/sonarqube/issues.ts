@@ -1,7 +1,7 @@
 import type { Suppression } from 'sarif';
 import type { RunBuilder, LocationInput } from '../../sarif/builder.js';
 import { maxSeverity, type Severity } from '../../sarif/severity.js';
-import { isObj, obj, optArr, optStr, str, type Obj } from '../shape.js';
+import { isObj, obj, optArr, optStr, ShapeError, str, type Obj } from '../shape.js';
 import { Components, PROJECT_FILE, cweTags, fromSecurityStandards, impactSeverity, legacySeverity, regionOf, ruleIndex, sonarSuppression } from './common.js';
 
 /** Issue types (9.9 `type`) and software qualities (10.2+ `impacts`) → the tag a policy matches on. */
@@ -33,6 +33,7 @@ export function addIssues(b: RunBuilder, issues: unknown[], path: string, compon
     }
     const key = optStr(issue['key'], `${p}.key`);
     const ruleKey = str(issue['rule'], `${p}.rule`);
+    if (!ruleKey.trim()) throw new ShapeError(`${p}.rule`, 'an issue has an empty rule key');
     const component = str(issue['component'], `${p}.component`);
     const project = optStr(issue['project'], `${p}.project`);
     const file = components.pathOf(component, project);

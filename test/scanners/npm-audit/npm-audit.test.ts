@@ -3,14 +3,16 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Result } from 'sarif';
-import { ReportError, ScannerError, isSecgateError } from '../../../src/errors.js';
+import { ReportError, ScannerError } from '../../../src/errors.js';
+import { isNpmError } from '../../../src/scanners/npm-audit/error.js';
+import { npmAuditJson } from '../../../src/scanners/npm-audit/json.js';
+import { FUZZ_RUNS, checkAdapter, mutate, mutationArb } from '../../fuzz/mutate.js';
 import { parseReport } from '../../../src/io/read-report.js';
 import { mergeRuns } from '../../../src/sarif/merge.js';
 import { HAVE_CORPUS, NO_CORPUS_REASON, corpusFiles } from '../../helpers/corpus.js';
 import { sarifProblems } from '../../helpers/sarif-schema.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'reports');
-const FUZZ_RUNS = Number(process.env['FUZZ_RUNS'] ?? 200);
 const corpus = corpusFiles('npm_audit', (n) => n.endsWith('.json'));
 
 /** npm's severity words (info, low, moderate, high, critical) read independently of the adapter. */
@@ -173,37 +175,29 @@ describe('npm audit fixtures written from npm\'s sources', () => {
 });
 
 describe('npm audit adapter, property-based: a typed error or a valid run, never a crash', () => {
-  const seeds = [
+  const docs = [
     ...corpus.map(([, p]) => readFileSync(p, 'utf8')),
     readFileSync(join(FIXTURES, 'npm-audit-v1.json'), 'utf8'),
     readFileSync(join(FIXTURES, 'npm-audit-v2-npm7.json'), 'utf8'),
   ].map((t) => JSON.parse(t) as unknown);
 
-  /** Replace a random node of the document (found by a path of indexes) with a random JSON value. */
-  function mutate(doc: unknown, picks: number[], value: unknown): unknown {
-    if (!picks.length || doc === null || typeof doc !== 'object') return value;
-    const copy: Record<string, unknown> | unknown[] = Array.isArray(doc) ? [...doc] : { ...(doc as Record<string, unknown>) };
-    const keys = Object.keys(copy);
-    if (!keys.length) return value;
-    const k = keys[picks[0]! % keys.length]!;
-    const target = copy as Record<string, unknown>;
-    if (picks[0]! % 7 === 6) delete target[k];
-    else target[k] = mutate(target[k], picks.slice(1), value);
-    return copy;
+  /** npm's error object is the one document that must fail as a scan failure, not a shape error. */
+  function check(doc: unknown): void {
+    if (isNpmError(doc)) {
+      expect(() => npmAuditJson.toRuns(doc, { file: 'fuzz.json', category: 'npm-audit-fuzz', unknownSeverity: 'medium' })).toThrow(ScannerError);
+      return;
+    }
+    checkAdapter(npmAuditJson, doc);
   }
 
-  it('mutated reports', () => {
-    fc.assert(
-      fc.property(fc.constantFrom(...seeds), fc.array(fc.nat(50), { maxLength: 6 }), fc.jsonValue(), (seed, picks, value) => {
-        const doc = mutate(seed, picks, value);
-        try {
-          const { runs } = parseReport({ path: 'audit.json', format: 'npm-audit' }, JSON.stringify(doc), { unknownSeverity: 'medium' });
-          expect(sarifProblems(mergeRuns(runs))).toEqual([]);
-        } catch (e) {
-          if (!isSecgateError(e)) throw e;
-        }
-      }),
-      { numRuns: FUZZ_RUNS },
-    );
+  it('mutated reports (dropped keys, changed types, truncated arrays, hostile strings)', () => {
+    fc.assert(fc.property(fc.constantFrom(...docs), fc.array(mutationArb, { minLength: 1, maxLength: 4 }), (doc, ms) => check(mutate(doc, ms))), { numRuns: FUZZ_RUNS });
+  });
+
+  it('random JSON, random v2 and v1 shapes, random npm error objects', () => {
+    fc.assert(fc.property(fc.jsonValue(), check), { numRuns: FUZZ_RUNS });
+    fc.assert(fc.property(fc.record({ auditReportVersion: fc.constantFrom(2, 1, '2'), vulnerabilities: fc.dictionary(fc.string(), fc.jsonValue()), metadata: fc.jsonValue() }), check), { numRuns: FUZZ_RUNS });
+    fc.assert(fc.property(fc.record({ advisories: fc.dictionary(fc.string(), fc.jsonValue()), actions: fc.array(fc.jsonValue()), muted: fc.array(fc.jsonValue()) }), check), { numRuns: FUZZ_RUNS });
+    fc.assert(fc.property(fc.record({ error: fc.record({ code: fc.string(), summary: fc.string(), detail: fc.string() }) }), check), { numRuns: FUZZ_RUNS });
   });
 });

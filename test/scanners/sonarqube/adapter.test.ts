@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Result, Run } from 'sarif';
-import { ReportError, isSecgateError } from '../../../src/errors.js';
+import { ReportError } from '../../../src/errors.js';
+import { sonarqubeJson } from '../../../src/scanners/sonarqube/json.js';
+import { FUZZ_RUNS, checkAdapter, mutate, mutationArb } from '../../fuzz/mutate.js';
 import { parseReport } from '../../../src/io/read-report.js';
 import { mergeRuns } from '../../../src/sarif/merge.js';
 import { isSuppressed } from '../../../src/sarif/props.js';
@@ -11,7 +13,6 @@ import { HAVE_CORPUS, NO_CORPUS_REASON, corpusFiles, corpusPath } from '../../he
 import { sarifProblems } from '../../helpers/sarif-schema.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'reports');
-const FUZZ_RUNS = Number(process.env['FUZZ_RUNS'] ?? 200);
 
 type Json = Record<string, unknown>;
 
@@ -237,33 +238,22 @@ describe('SonarQube fixtures written from the Web API documentation', () => {
 });
 
 describe('SonarQube adapter, property-based: a typed error or a valid run, never a crash', () => {
-  const seeds: unknown[] = [
+  const docs: unknown[] = [
     ...['sonarqube-issues-9.9.json', 'sonarqube-issues-2025.json', 'sonarqube-combined.json'].map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as unknown),
     ...REPORTS.map(([, p]) => JSON.parse(readFileSync(p, 'utf8')) as unknown),
   ];
 
-  function mutate(doc: unknown, picks: number[], value: unknown): unknown {
-    if (!picks.length || doc === null || typeof doc !== 'object') return value;
-    const copy: Record<string, unknown> | unknown[] = Array.isArray(doc) ? [...doc] : { ...(doc as Record<string, unknown>) };
-    const keys = Object.keys(copy);
-    if (!keys.length) return value;
-    const k = keys[picks[0]! % keys.length]!;
-    const target = copy as Record<string, unknown>;
-    if (picks[0]! % 7 === 6) delete target[k];
-    else target[k] = mutate(target[k], picks.slice(1), value);
-    return copy;
-  }
-
-  it('mutated responses', () => {
+  it('mutated responses (dropped keys, changed types, truncated arrays, hostile strings)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...seeds), fc.array(fc.nat(60), { maxLength: 7 }), fc.jsonValue(), (seed, picks, value) => {
-        try {
-          const { runs } = parseReport({ path: 'sonar.json', format: 'sonarqube' }, JSON.stringify(mutate(seed, picks, value)), { unknownSeverity: 'medium' });
-          expect(sarifProblems(mergeRuns(runs))).toEqual([]);
-        } catch (e) {
-          if (!isSecgateError(e)) throw e;
-        }
-      }),
+      fc.property(fc.constantFrom(...docs), fc.array(mutationArb, { minLength: 1, maxLength: 4 }), (doc, ms) => checkAdapter(sonarqubeJson, mutate(doc, ms))),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('random JSON and random combined files', () => {
+    fc.assert(fc.property(fc.jsonValue(), (doc) => checkAdapter(sonarqubeJson, doc)), { numRuns: FUZZ_RUNS });
+    fc.assert(
+      fc.property(fc.record({ issues: fc.jsonValue(), hotspots: fc.jsonValue(), qualityGate: fc.jsonValue(), sonarqube: fc.jsonValue(), rules: fc.jsonValue() }, { requiredKeys: [] }), (doc) => checkAdapter(sonarqubeJson, doc)),
       { numRuns: FUZZ_RUNS },
     );
   });
