@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { fakeApi, json, type Handler } from '../publish/fake-api.js';
+import { fakeApis, json } from '../publish/fake-api.js';
 import { hasLegacyCommand, parseCommand, parseOutputFile } from '../publish/workflow-commands.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
@@ -12,16 +12,7 @@ const GH_TOKEN = 'ghs_SECRETgithubTOKEN42';
 const GL_TOKEN = 'glpat-SECRETgitlabTOKEN42';
 const JOB_TOKEN = 'glcbt-SECRETjobTOKEN42';
 
-let closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()));
-  closers = [];
-});
-async function server(h: Handler) {
-  const s = await fakeApi(h);
-  closers.push(s.close);
-  return s;
-}
+const server = fakeApis(afterEach);
 
 function githubEnv(base: string, dir: string, event = 'pull_request.json'): Record<string, string> {
   writeFileSync(join(dir, 'summary.md'), '');

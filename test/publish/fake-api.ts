@@ -43,3 +43,17 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
+
+/** One fake API per call, all closed after each test of the file that uses this. */
+export function fakeApis(afterEachHook: (fn: () => Promise<void>) => void): (handler: Handler) => ReturnType<typeof fakeApi> {
+  let closers: (() => Promise<void>)[] = [];
+  afterEachHook(async () => {
+    await Promise.all(closers.map((c) => c()));
+    closers = [];
+  });
+  return async (handler) => {
+    const s = await fakeApi(handler);
+    closers.push(s.close);
+    return s;
+  };
+}

@@ -5,23 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { detectCi } from '../../src/publish/ci-env.js';
 import { postComment } from '../../src/publish/comment.js';
 import { PublishError } from '../../src/publish/http.js';
-import { fakeApi, json, type Recorded } from './fake-api.js';
+import { fakeApis, json, type Recorded } from './fake-api.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'github');
 const TOKEN = 'ghs_TESTTOKEN0123456789';
 const MARKER = '<!-- secgate:comment -->';
 
-let closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()));
-  closers = [];
-});
-
-async function server(handler: Parameters<typeof fakeApi>[0]) {
-  const s = await fakeApi(handler);
-  closers.push(s.close);
-  return s;
-}
+const server = fakeApis(afterEach);
 
 function ciFor(base: string, event = 'pull_request.json', extra: Record<string, string> = {}) {
   return detectCi({ GITHUB_ACTIONS: 'true', GITHUB_API_URL: base, GITHUB_REPOSITORY: 'acme/shop', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(FIXTURES, event), GITHUB_TOKEN: TOKEN, ...extra });

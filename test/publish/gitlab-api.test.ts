@@ -2,20 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { detectCi } from '../../src/publish/ci-env.js';
 import { postComment } from '../../src/publish/comment.js';
 import { PublishError } from '../../src/publish/http.js';
-import { fakeApi, json } from './fake-api.js';
+import { fakeApis, json } from './fake-api.js';
 
 const TOKEN = 'glpat-TESTTOKEN0123456789';
 const MARKER = '<!-- secgate:comment -->';
-let closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()));
-  closers = [];
-});
-async function server(handler: Parameters<typeof fakeApi>[0]) {
-  const s = await fakeApi(handler);
-  closers.push(s.close);
-  return s;
-}
+const server = fakeApis(afterEach);
 const render = (max: number) => `## secgate: PASS (${max})`;
 const ciFor = (base: string, extra: Record<string, string> = {}) =>
   detectCi({ GITLAB_CI: 'true', CI_API_V4_URL: `${base}/api/v4`, CI_PROJECT_ID: 'group/shop', CI_MERGE_REQUEST_IID: '5', CI_JOB_TOKEN: 'jobtok', SECGATE_GITLAB_TOKEN: TOKEN, ...extra });
