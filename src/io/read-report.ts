@@ -122,7 +122,8 @@ function jsonFailure(path: string, text: string, e: SyntaxError): ReportError {
   const endOfInput = /end of (JSON )?input/i.test(msg);
   let pos = Number(/position (\d+)/.exec(msg)?.[1] ?? Number.NaN);
   if (Number.isNaN(pos)) pos = endOfInput ? end : looksLikeJson ? Number.NaN : first;
-  const truncated = endOfInput || (/Unterminated|Expected .* after|Bad control character/i.test(msg) && pos >= end - 1);
+  // The parser stopped at (or past) the last character written: the document was cut short.
+  const truncated = endOfInput || pos >= end;
   const where = Number.isNaN(pos) ? undefined : lineColumn(text, Math.min(pos, end));
   const why = truncated
     ? 'is truncated: the JSON ends before the document does'
