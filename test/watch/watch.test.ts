@@ -91,6 +91,14 @@ describe('secgate watch', () => {
     expect((await runCli(['watch', '--every', '15 minutes', alerts], { cwd: dir })).code).toBe(2);
   });
 
+  it('--every: re-reads on the schedule, bounded by --max-iterations', async () => {
+    const { dir, alerts, calls } = project();
+    const r = await runCli(['watch', '--every', '20ms', '--max-iterations', '3', '--apply', alerts], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/evaluation \d+:/g)).toEqual(['evaluation 1:', 'evaluation 2:', 'evaluation 3:']);
+    expect(calls()).toHaveLength(1); // nothing new after the first evaluation
+  });
+
   it('intervals and complete lines', () => {
     expect(parseInterval('15m')).toBe(900_000);
     expect(parseInterval('1h')).toBe(3_600_000);
