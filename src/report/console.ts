@@ -1,9 +1,10 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Log } from 'sarif';
-import { readVerdict, type Reason, type Verdict } from '../policy/verdict.js';
+import { readVerdict, type FindingRef, type Reason, type Verdict } from '../policy/verdict.js';
 import { SEVERITIES, type Severity } from '../sarif/severity.js';
 import { summarise, sumCounts } from '../sarif/summary.js';
 import { forTerminalLine } from '../text/escape.js';
+import { bySeverity, findingsOf, isOpen, type FindingView } from './findings.js';
 import type { RenderOptions, Reporter } from './types.js';
 
 /** The one screen: tool × severity table, distinct count after merging, verdict and reasons. */
@@ -23,6 +24,7 @@ export function renderConsole(log: Log, opts: RenderOptions): string {
   const verdict = readVerdict(log);
   const summary = verdict?.summary ?? summarise(log);
   const out: string[] = [];
+  const findings = findingsOf(log);
   const line = verdictLine(c, verdict, summary.distinctTotal);
   if (opts.quiet) return `${line}\n`;
 
@@ -57,13 +59,38 @@ export function renderConsole(log: Log, opts: RenderOptions): string {
         (merged > 0 ? ` (${merged} duplicate sighting${merged === 1 ? '' : 's'} merged across tools/paths; ${summary.sharedAcrossTools} seen by more than one tool)` : ''),
     ),
   );
+  const base = baselineLine(verdict, findings);
+  if (base) out.push(c.dim(base));
   out.push('');
   out.push(line);
   if (verdict) {
     for (const r of verdict.reasons) out.push(...reasonLines(c, r, c.red('✗')));
     for (const w of verdict.warnings) out.push(...reasonLines(c, w, c.yellow('!')));
   }
+  // Nothing named the findings (no verdict, or a pass): still show the worst few.
+  if (!verdict?.reasons.length) {
+    const open = findings.filter(isOpen).sort(bySeverity);
+    if (open.length) {
+      out.push(c.bold(`  top findings${open.length > TOP ? ` (${TOP} of ${open.length})` : ''}:`));
+      out.push(...reasonLines(c, { code: 'top', message: '', findings: open.slice(0, TOP).map(refOf), count: open.length }, '').slice(1));
+    }
+  }
   return `${out.join('\n')}\n`;
+}
+
+const TOP = 5;
+
+function refOf(f: FindingView): FindingRef {
+  return { tool: f.tool, ruleId: f.ruleId, severity: f.severity, message: f.message, package: f.package, location: f.uri ?? f.url, line: f.line, fixedVersions: f.fixedVersions };
+}
+
+/** "against baseline …: 3 new · 1 fixed …" — the verdict's account, else the results' baselineState. */
+function baselineLine(v: Verdict | undefined, findings: FindingView[]): string | undefined {
+  const states = findings.map((f) => f.baselineState).filter(Boolean);
+  if (!v?.baseline && !states.length) return undefined;
+  const n = (st: 'new' | 'unchanged' | 'updated' | 'absent') => v?.baseline?.counts[st] ?? states.filter((x) => x === st).length;
+  const against = v?.baseline?.against ? ` (${forTerminalLine(v.baseline.against, 80)})` : '';
+  return `against the baseline${against}: ${n('new')} new · ${n('updated')} updated · ${n('unchanged')} unchanged · ${n('absent')} fixed`;
 }
 
 function verdictLine(c: ChalkInstance, v: Verdict | undefined, distinct: number): string {
