@@ -46,7 +46,9 @@ function formOf(doc: unknown): Form | undefined {
   }
   if (Array.isArray(doc['hotspots']) && paged) return 'hotspots';
   if (isObj(doc['projectStatus']) && typeof doc['projectStatus']['status'] === 'string') return 'quality-gate';
-  if ((isObj(doc['issues']) || isObj(doc['hotspots']) || isObj(doc['qualityGate'])) && !Array.isArray(doc['issues'])) return 'combined';
+  // The combined file: at least one part that is itself a SonarQube response.
+  const part = (k: string, inner: string, arrayInner: boolean) => isObj(doc[k]) && (arrayInner ? Array.isArray(doc[k][inner]) : isObj(doc[k][inner]));
+  if (part('issues', 'issues', true) || part('hotspots', 'hotspots', true) || part('qualityGate', 'projectStatus', false)) return 'combined';
   return undefined;
 }
 
