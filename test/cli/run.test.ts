@@ -289,6 +289,14 @@ describe('secgate run: selection and configuration', () => {
     expect(existsSync(log)).toBe(false);
   });
 
+  test('the gate\'s outputs are check\'s: --report and --json work the same after a run', async () => {
+    const dir = webProject(`scanners:\n  grype: { target: "${IMAGE}" }\n`);
+    const r = await runCli(['run', '--json', '--report', 'junit:out/secgate-junit.xml'], { cwd: dir, env: fakeEnv() });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'fail', exitCode: 1, sarif: 'secgate.sarif' });
+    expect(readFileSync(join(dir, 'out', 'secgate-junit.xml'), 'utf8')).toMatch(/^<\?xml/);
+  });
+
   test('secgate check with no report arguments reads reports: from secgate.yml', async () => {
     const fixtures = join(process.cwd(), 'fixtures', 'reports');
     const dir = project(`reports: [ "${join(fixtures, 'grype.json')}" ]\n`);
