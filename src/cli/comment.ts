@@ -59,15 +59,17 @@ export async function publishAfterGate(log: Log, opts: AfterGateOptions, ctx: Cl
   const warn = (m: string) => write(ctx.stderr, `secgate: warning: ${redact(m, secrets)}\n`);
   const verdict: Verdict | undefined = readVerdict(log);
   const render = renderer(log);
+  let summaryWritten = false;
   try {
     if (ci.provider === 'github' && ci.actions && opts.github !== false) {
       const warnings = await autoPublishGithub({ log, verdict, ci, sarifPath: opts.sarif, render, commands: opts.json ? ctx.stderr : ctx.stdout });
       for (const w of warnings) await warn(w);
+      summaryWritten = ci.stepSummaryPath !== undefined;
     }
     if (opts.comment) {
       if (ci.provider === 'local') await warn('--comment: not running in GitHub Actions or GitLab CI, no pull/merge request to comment on');
       else {
-        const r = await postComment({ ci, render, timeoutMs: 30_000 });
+        const r = await postComment({ ci, render, timeoutMs: 30_000, summaryWritten });
         await write(ctx.stderr, `${redact(describe(r), secrets)}\n`);
       }
     }

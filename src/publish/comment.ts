@@ -11,6 +11,8 @@ export interface CommentRequest {
   /** Keeps one comment per key (several secgate jobs on one PR). */
   key?: string;
   timeoutMs: number;
+  /** The report is already in this step's job summary (check/run in Actions): a fallback only adds its note. */
+  summaryWritten?: boolean;
 }
 
 export type CommentResult =
@@ -38,7 +40,7 @@ export async function postComment(req: CommentRequest): Promise<CommentResult> {
       return { status: 'posted', action: r.action, where: `pull request #${pr.number}`, ...(r.url ? { url: r.url } : {}) };
     } catch (e) {
       if (!(e instanceof ReadOnlyTokenError)) throw e;
-      return { status: 'fallback', message: await summaryFallback(ci.stepSummaryPath, req.render, pr.fromFork) };
+      return { status: 'fallback', message: await summaryFallback(ci.stepSummaryPath, req.render, pr.fromFork, req.summaryWritten ?? false) };
     }
   }
   if (ci.provider === 'gitlab') {
@@ -57,13 +59,18 @@ export async function postComment(req: CommentRequest): Promise<CommentResult> {
   return { status: 'skipped', message: 'not running in GitHub Actions or GitLab CI: no pull/merge request to comment on' };
 }
 
-async function summaryFallback(path: string | undefined, render: (maxChars: number) => string, fromFork: boolean): Promise<string> {
+async function summaryFallback(path: string | undefined, render: (maxChars: number) => string, fromFork: boolean, alreadyThere: boolean): Promise<string> {
   const why = fromFork ? 'this pull request comes from a fork, so the workflow token is read-only' : 'the workflow token may not write to this pull request';
   if (!path) return `${why}; no job summary is available either (GITHUB_STEP_SUMMARY is not set)`;
+  const note = `> secgate could not comment on the pull request: ${why}.\n`;
+  if (alreadyThere) {
+    await appendRunnerFile(path, note, 'the job summary');
+    return `${why}: the report is in the job summary`;
+  }
   const budget = await summaryBudget(path);
   const md = fitBytes(render, budget - 200);
   if (!md) return `${why}, and the job summary is full`;
-  await appendRunnerFile(path, `${md}\n\n> secgate could not comment on the pull request: ${why}.\n`, 'the job summary');
+  await appendRunnerFile(path, `${md}\n\n${note}`, 'the job summary');
   return `${why}: the report is in the job summary instead`;
 }
 

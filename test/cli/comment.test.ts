@@ -196,3 +196,16 @@ describe('secgate comment', () => {
     expect(r.stderr).toMatch(/x\.json.*not a SARIF 2\.1\.0 log/);
   });
 });
+
+describe('check --comment on a fork PR in GitHub Actions', () => {
+  it('the report is in the job summary once, with the note saying why there is no comment; exit code unchanged', async () => {
+    const api = await server((r, res) => (r.method === 'GET' ? json(res, 200, []) : json(res, 403, { message: 'Resource not accessible by integration' })));
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-gh-'));
+    const r = await runCli(['check', ...REPORTS, '--sarif', join(dir, 'secgate.sarif'), '--comment'], { env: githubEnv(api.base, dir, 'pull_request_fork.json') });
+    expect(r.code).toBe(1);
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(summary.match(/FAIL —/g)).toHaveLength(1);
+    expect(summary).toMatch(/could not comment on the pull request: this pull request comes from a fork/);
+    expect(r.stderr).toMatch(/secgate: warning: could not comment/);
+  });
+});
