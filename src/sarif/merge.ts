@@ -9,7 +9,9 @@ export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/
  * gets a numeric suffix.
  */
 export function mergeRuns(runs: readonly Run[]): Log {
-  const sorted = [...runs].sort((a, b) => cmp(a.tool.driver.name, b.tool.driver.name) || cmp(a.automationDetails?.id ?? '', b.automationDetails?.id ?? ''));
+  // The report's path breaks ties (two reports named scan.json in different folders get the same
+  // category), so which one gets the "-2" suffix does not depend on the order they were named in.
+  const sorted = [...runs].sort((a, b) => cmp(a.tool.driver.name, b.tool.driver.name) || cmp(a.automationDetails?.id ?? '', b.automationDetails?.id ?? '') || cmp(sourceFile(a), sourceFile(b)));
   const seen = new Set<string>();
   for (const run of sorted) {
     const base = (run.automationDetails?.id ?? `${run.tool.driver.name.toLowerCase()}/`).replace(/\/$/, '');
@@ -24,6 +26,11 @@ export function mergeRuns(runs: readonly Run[]): Log {
 /** Merge already-merged logs (sharded pipelines): their runs, merged again. */
 export function mergeLogs(logs: readonly Log[]): Log {
   return mergeRuns(logs.flatMap((l) => l.runs));
+}
+
+function sourceFile(run: Run): string {
+  const source = run.properties?.['source'] as { file?: unknown } | undefined;
+  return typeof source?.file === 'string' ? source.file : '';
 }
 
 function key(run: Run, id: string): string {
