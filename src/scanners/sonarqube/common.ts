@@ -166,3 +166,18 @@ export function ruleIndex(list: unknown, path: string): Map<string, Obj> {
   });
   return m;
 }
+
+/** The rule's page on the server the findings came from (only https/http server URLs). */
+export function ruleHelpUri(serverUrl: string | undefined, ruleKey: string): string | undefined {
+  if (!serverUrl || !/^https?:\/\//i.test(serverUrl)) return undefined;
+  try {
+    const u = new URL(`${serverUrl.replace(/\/+$/, '')}/coding_rules`);
+    u.username = '';
+    u.password = '';
+    u.searchParams.set('open', ruleKey);
+    u.searchParams.set('rule_key', ruleKey);
+    return u.href;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,6 +1,6 @@
 import type { RunBuilder } from '../../sarif/builder.js';
 import { obj, optStr, str, type Obj } from '../shape.js';
-import { CWES_BY_CATEGORY, Components, PROJECT_FILE, cweTags, fromSecurityStandards, probabilitySeverity, regionOf, sonarSuppression } from './common.js';
+import { CWES_BY_CATEGORY, Components, PROJECT_FILE, cweTags, fromSecurityStandards, probabilitySeverity, regionOf, ruleHelpUri, sonarSuppression } from './common.js';
 import { flowLocations } from './issues.js';
 
 /**
@@ -10,7 +10,7 @@ import { flowLocations } from './issues.js';
  * SonarQube also counts as reviewed) become suppressed results; ACKNOWLEDGED stays open: the
  * risk was confirmed, not removed.
  */
-export function addHotspots(b: RunBuilder, hotspots: unknown[], path: string, components: Components, rules: Map<string, Obj>): void {
+export function addHotspots(b: RunBuilder, hotspots: unknown[], path: string, components: Components, rules: Map<string, Obj>, serverUrl?: string): void {
   hotspots.forEach((x, i) => {
     const p = `${path}[${i}]`;
     const h = obj(x, p);
@@ -35,6 +35,7 @@ export function addHotspots(b: RunBuilder, hotspots: unknown[], path: string, co
       name: rule ? optStr(rule['name'], '$.rules.name') : undefined,
       shortDescription: (rule && optStr(rule['name'], '$.rules.name')) ?? `Security hotspot: ${category ?? 'others'}`,
       help: `Security hotspot (${category ?? 'others'}): review this code in SonarQube and mark it Safe, Fixed or Acknowledged.`,
+      helpUri: ruleKey.startsWith('hotspot/') ? undefined : ruleHelpUri(serverUrl, ruleKey),
       tags: ['security-hotspot', ...cweTags(cwe)],
     });
     const reviewed = status === 'REVIEWED' && (resolution === 'SAFE' || resolution === 'FIXED');

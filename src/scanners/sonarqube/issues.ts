@@ -2,7 +2,7 @@ import type { Suppression } from 'sarif';
 import type { RunBuilder, LocationInput } from '../../sarif/builder.js';
 import { maxSeverity, type Severity } from '../../sarif/severity.js';
 import { isObj, obj, optArr, optStr, ShapeError, str, type Obj } from '../shape.js';
-import { Components, PROJECT_FILE, cweTags, fromSecurityStandards, impactSeverity, legacySeverity, regionOf, ruleIndex, sonarSuppression } from './common.js';
+import { Components, PROJECT_FILE, cweTags, fromSecurityStandards, impactSeverity, legacySeverity, regionOf, ruleHelpUri, ruleIndex, sonarSuppression } from './common.js';
 
 /** Issue types (9.9 `type`) and software qualities (10.2+ `impacts`) → the tag a policy matches on. */
 const TYPE_TAG: Record<string, string> = { VULNERABILITY: 'vulnerability', BUG: 'bug', CODE_SMELL: 'code-smell', SECURITY_HOTSPOT: 'security-hotspot' };
@@ -22,7 +22,7 @@ export interface IssueCounts {
  * False positives and accepted / won't-fix issues stay as suppressed results; closed issues
  * (fixed or removed from the code) are not findings and are only counted.
  */
-export function addIssues(b: RunBuilder, issues: unknown[], path: string, components: Components, rules: Map<string, Obj>, counts: IssueCounts): void {
+export function addIssues(b: RunBuilder, issues: unknown[], path: string, components: Components, rules: Map<string, Obj>, counts: IssueCounts, serverUrl?: string): void {
   issues.forEach((x, i) => {
     const p = `${path}[${i}]`;
     const issue = obj(x, p);
@@ -60,6 +60,7 @@ export function addIssues(b: RunBuilder, issues: unknown[], path: string, compon
       name: rule ? optStr(rule['name'], '$.rules.name') : undefined,
       shortDescription: (rule && optStr(rule['name'], '$.rules.name')) ?? ruleKey,
       help: `SonarQube rule ${ruleKey}${rule && optStr(rule['name'], '$.rules.name') ? `: ${optStr(rule['name'], '$.rules.name')}` : ''}. See the rule's description in SonarQube for the fix.`,
+      helpUri: ruleHelpUri(serverUrl, ruleKey),
       tags: [...kindTags, ...quality, ...standards.tags, ...cweTags(standards.cwe)],
     });
     const region = regionOf(issue, p);

@@ -82,8 +82,8 @@ export function sonarqubeRun(doc: unknown, ctx: AdapterContext): Run {
   const hotspotsPath = combined ? '$.hotspots' : '$';
   if (hotspotsDoc) components.add(hotspotsDoc['components'], `${hotspotsPath}.components`);
 
-  if (issuesDoc) addIssues(b, arr(issuesDoc['issues'], `${issuesPath}.issues`), `${issuesPath}.issues`, components, rules, counts);
-  if (hotspotsDoc) addHotspots(b, arr(hotspotsDoc['hotspots'], `${hotspotsPath}.hotspots`), `${hotspotsPath}.hotspots`, components, rules);
+  if (issuesDoc) addIssues(b, arr(issuesDoc['issues'], `${issuesPath}.issues`), `${issuesPath}.issues`, components, rules, counts, meta.serverUrl);
+  if (hotspotsDoc) addHotspots(b, arr(hotspotsDoc['hotspots'], `${hotspotsPath}.hotspots`), `${hotspotsPath}.hotspots`, components, rules, meta.serverUrl);
 
   const gateDoc = combined ? (d['qualityGate'] === undefined || d['qualityGate'] === null ? undefined : d['qualityGate']) : form === 'quality-gate' ? d : undefined;
   if (gateDoc !== undefined) {

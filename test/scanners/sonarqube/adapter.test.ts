@@ -220,6 +220,8 @@ describe('SonarQube fixtures written from the Web API documentation', () => {
       dashboardUrl: 'https://sonar.example.com/dashboard?id=shop-api&branch=main',
     });
     const [issue, xss, safe, ack] = run.results!;
+    // rules link to their page on the server the findings came from
+    expect(run.tool.driver.rules!.find((r) => r.id === 'javascript:S2083')!.helpUri).toBe('https://sonar.example.com/coding_rules?open=javascript%3AS2083&rule_key=javascript%3AS2083');
     // the rule's security standards give CWE and OWASP tags
     expect(issue!.properties?.['cwe']).toEqual(['CWE-22', 'CWE-23']);
     expect(issue!.properties?.['tags']).toEqual(expect.arrayContaining(['owasp-top10-2021-a1', 'external/cwe/cwe-22']));
