@@ -144,15 +144,23 @@ function parseCycloneDxVex(doc: Record<string, unknown>, file: string): VexState
  */
 export function applyVex(log: Log, docs: { file: string; format: VexUse['format']; statements: VexStatement[] }[]): VexUse[] {
   const uses = docs.map((d) => ({ document: d.file, format: d.format, statements: d.statements.length, suppressing: d.statements.filter((s) => s.suppresses).length, applied: 0 }));
-  const all = docs.flatMap((d, di) => d.statements.map((s) => ({ s, di })));
-  if (!all.length) return uses;
+  // Statements by id, so a large VEX document costs a lookup per result, not a scan.
+  const byId = new Map<string, { s: VexStatement; di: number; order: number }[]>();
+  let order = 0;
+  docs.forEach((d, di) => {
+    for (const s of d.statements) {
+      const entry = { s, di, order: order++ };
+      for (const id of s.ids) byId.set(id, [...(byId.get(id) ?? []), entry]);
+    }
+  });
+  if (!byId.size) return uses;
   for (const { result } of eachResult(log)) {
     if (isAbsent(result)) continue;
     const p = props(result);
     const purl = purlOf(result);
     if (!purl || !p.vulnerabilityId) continue;
     const ids = new Set([p.vulnerabilityId, ...(p.aliases ?? [])].map((x) => x.toUpperCase()));
-    const hits = all.filter(({ s }) => s.ids.some((id) => ids.has(id)) && s.purls.some((sp) => purlCovers(sp, purl)));
+    const hits = [...new Set([...ids].flatMap((id) => byId.get(id) ?? []))].filter(({ s }) => s.purls.some((sp) => purlCovers(sp, purl))).sort((a, b) => a.order - b.order);
     if (!hits.length || hits.some(({ s }) => !s.suppresses)) continue;
     const { s, di } = hits[0]!;
     uses[di]!.applied++;

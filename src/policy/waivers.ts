@@ -152,19 +152,59 @@ export function applyWaivers(log: Log, waivers: readonly Waiver[], opts: WaiverO
     }
   }
   const matched = new Array<number>(waivers.length).fill(0);
+  const candidatesFor = indexByLiteralId(waivers);
   for (const { run, result } of eachResult(log)) {
     if (isAbsent(result)) continue;
     let suppressedHere = isSuppressed(result);
-    waivers.forEach((w, i) => {
-      if (!waiverCovers(w, run, result)) return;
+    for (const i of candidatesFor(result)) {
+      const w = waivers[i]!;
+      if (!waiverCovers(w, run, result)) continue;
       matched[i]!++;
       const expired = w.expiresAt !== undefined && w.expiresAt.getTime() <= now;
-      if (expired || suppressedHere) return;
+      if (expired || suppressedHere) continue;
       (result.suppressions ??= []).push(suppressionFor(w));
       suppressedHere = true;
-    });
+    }
   }
   return waivers.map((w, i) => statusOf(w, matched[i]!, opts));
+}
+
+/**
+ * Most waivers name literal ids (CVE-2021-44228): index those by id, so a result is checked only
+ * against the waivers naming one of its ids plus the ones that use globs or no id at all.
+ * Candidates come back in waiver order (the first covering waiver suppresses).
+ */
+function indexByLiteralId(waivers: readonly Waiver[]): (result: Result) => number[] {
+  const byId = new Map<string, number[]>();
+  const always: number[] = [];
+  waivers.forEach((w, i) => {
+    const literals = w.ids?.map(literalOf);
+    if (!literals || literals.some((l) => l === undefined)) {
+      always.push(i);
+      return;
+    }
+    for (const id of new Set(literals as string[])) byId.set(id, [...(byId.get(id) ?? []), i]);
+  });
+  return (result) => {
+    if (!byId.size) return always;
+    const hits = idsOf(result).flatMap((id) => byId.get(id.toUpperCase()) ?? []);
+    return hits.length ? [...new Set([...always, ...hits])].sort((a, b) => a - b) : always;
+  };
+}
+
+/** A glob with no unescaped wildcard is a literal id (upper-cased: ids match case-insensitively). */
+function literalOf(glob: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '\\') {
+      out += glob[++i] ?? '';
+      continue;
+    }
+    if ('*?[]{}()!+@'.includes(c)) return undefined;
+    out += c;
+  }
+  return out.toUpperCase();
 }
 
 function suppressionFor(w: Waiver): Suppression {
