@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
 import { describe, expect, test } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main.js';
 import { runCli } from '../helpers/cli.js';
 import { sarifProblems } from '../helpers/sarif-schema.js';
 import { githubRuleProblems, HAVE_MULTITOOL } from '../helpers/github-rules.js';
@@ -96,6 +98,33 @@ describe('secgate run: every scanner, as the real tools are invoked', () => {
     const r = await runCli(['run', '--quiet'], { cwd: dir, env: fakeEnv({ FAKE_SLEEP: '0.6' }) });
     expect(r.code).toBe(1);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(1200);
+  });
+});
+
+describe('progress display', () => {
+  async function withStderr(isTTY: boolean, env: Record<string, string>): Promise<string> {
+    const dir = webProject(`scanners:\n  grype: { target: "${IMAGE}" }\n`);
+    const stdout = new PassThrough();
+    const stderr = Object.assign(new PassThrough(), { isTTY });
+    let err = '';
+    stdout.resume();
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await main(['run'], { env: fakeEnv({ FAKE_SLEEP: '0.3', TERM: 'xterm', ...env }), cwd: dir, stdout, stderr, now: () => new Date('2026-11-23T12:00:00Z') });
+    expect(code).toBe(1);
+    return err;
+  }
+
+  test('a terminal gets a spinner line redrawn in place', async () => {
+    const err = await withStderr(true, {});
+    expect(err).toContain('\r\u001b[2K');
+    expect(err).toContain('✔ grype: done in');
+    expect(err).not.toContain('grype: started\n');
+  });
+
+  test('in CI (CI=true), even on a terminal, plain lines and no cursor movement', async () => {
+    const err = await withStderr(true, { CI: 'true' });
+    expect(err).toContain('grype: started\n');
+    expect(err).not.toContain('\u001b[');
   });
 });
 

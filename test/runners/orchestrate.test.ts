@@ -62,6 +62,14 @@ describe('runJobs', () => {
     expect(out[0]!.findings).toBe(1);
   });
 
+  test('an interrupt (Ctrl-C) stops every job: each becomes a failed run', async () => {
+    const outer = new AbortController();
+    const waiting = job({ run: (_c, ctx) => new Promise<Run[]>((_, reject) => ctx.signal.addEventListener('abort', () => reject(new ScannerError('fake', 'stopped')))) });
+    setTimeout(() => outer.abort(new DOMException('interrupted', 'AbortError')), 50);
+    const out = await runJobs([waiting, { ...waiting, id: 'other' }], { ...opts, signal: outer.signal });
+    expect(out.map((o) => o.ok)).toEqual([false, false]);
+  });
+
   test('concurrency bounds how many run at once', async () => {
     let running = 0;
     let peak = 0;
