@@ -118,6 +118,8 @@ describe('templates/gitlab/secgate.gitlab-ci.yml', () => {
       expect(check.stdout).toContain(flag);
       expect(run.stdout).toContain(flag);
     }
+    const report = await runCli(['report', '--help']);
+    for (const flag of ['--from', '--format', '--output']) expect(report.stdout).toContain(flag);
   });
 
   it('the script is valid shell', () => {
