@@ -10,9 +10,10 @@ import { ShapeError } from '../../src/scanners/shape.js';
 import type { Adapter } from '../../src/scanners/types.js';
 import { HAVE_CORPUS, corpusFiles } from '../helpers/corpus.js';
 import { sarifProblems } from '../helpers/sarif-schema.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
 /** Runs per property: ~200 in `npm test`, FUZZ_RUNS=10000 in `npm run fuzz`. */
-export const FUZZ_RUNS = Number(process.env['FUZZ_RUNS'] ?? 200) || 200;
+export const FUZZ_RUNS = fuzzRuns(200);
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'reports');
 
 /** Seed documents: our fixtures, and the corpus files small enough to mutate quickly. */

@@ -12,8 +12,9 @@ import { npmLockPackages, parseUnifiedDiff } from '../../src/policy/diff-base.js
 import { eachResult, isSuppressed } from '../../src/sarif/props.js';
 import { SEVERITIES } from '../../src/sarif/severity.js';
 import { config, NOW, vulnRun, type Vuln } from './build.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 150) || 150;
+const RUNS = fuzzRuns(150);
 
 const IDS = ['CVE-2021-44228', 'CVE-2022-0001', 'CVE-2023-0002', 'GHSA-aaaa-bbbb-cccc'];
 const PKGS = ['lodash', 'minimist', 'express'];

@@ -6,8 +6,9 @@ import { workflowCommand, workflowData, workflowProperty } from '../../src/text/
 import { forTerminal } from '../../src/text/escape.js';
 import { makeLog, type F } from './logs.js';
 import { parseCommand, parseOutputFile } from './workflow-commands.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 200);
+const RUNS = fuzzRuns(200);
 
 describe('workflow command escaping', () => {
   it('escapes data and properties as the runner unescapes them', () => {

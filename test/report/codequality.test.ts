@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import type { Log } from 'sarif';
 import { codeQualityReporter, renderCodeQuality, type CodeQualityIssue } from '../../src/report/codequality.js';
 import { HOSTILE, LIVE, hostileLog } from '../helpers/hostile.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
 const sample = (): Log => JSON.parse(readFileSync(new URL('../../fixtures/logs/sample.sarif', import.meta.url), 'utf8')) as Log;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(new URL('schemas/codequality.schema.json', import.meta.url), 'utf8')) as object);
@@ -69,7 +70,7 @@ describe('renderCodeQuality', () => {
       fc.property(fc.array(fc.record({ name: fc.string(), value: fc.string({ unit: 'binary', maxLength: 100 }) }), { maxLength: 10 }), (strings) => {
         expect(problems(renderCodeQuality(hostileLog(strings)))).toEqual([]);
       }),
-      { numRuns: 50 },
+      { numRuns: fuzzRuns(50, { max: 2000 }) },
     );
   });
 });

@@ -7,6 +7,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { HTML_SCRIPT } from '../../src/report/html-script.js';
 import { HTML_STYLE } from '../../src/report/html-style.js';
 import { hostileLog } from '../helpers/hostile.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
 const sample = (): Log => JSON.parse(readFileSync(new URL('../../fixtures/logs/sample.sarif', import.meta.url), 'utf8')) as Log;
 const sha = (s: string) => createHash('sha256').update(s).digest('base64');
@@ -60,7 +61,7 @@ describe('renderHtml (static checks; the browser test reads the rendered page)',
         expect(html.match(/<script\b/g)).toHaveLength(2);
         expect(embedded(html).findings).toHaveLength(strings.length);
       }),
-      { numRuns: 40 },
+      { numRuns: fuzzRuns(40, { max: 2000 }) },
     );
   });
 });

@@ -7,6 +7,7 @@ import type { Log } from 'sarif';
 import { renderJunit } from '../../src/report/junit.js';
 import { HOSTILE, hostileLog } from '../helpers/hostile.js';
 import { HAVE_XMLLINT, xsdProblems } from './xml.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
 const XSD = fileURLToPath(new URL('schemas/junit.xsd', import.meta.url));
 const sample = (): Log => JSON.parse(readFileSync(new URL('../../fixtures/logs/sample.sarif', import.meta.url), 'utf8')) as Log;
@@ -89,7 +90,7 @@ describe('renderJunit', () => {
       fc.property(fc.array(fc.record({ name: fc.string(), value: fc.string({ unit: 'binary', maxLength: 100 }) }), { maxLength: 10 }), (strings) => {
         expect(XMLValidator.validate(renderJunit(hostileLog(strings)))).toBe(true);
       }),
-      { numRuns: 40 },
+      { numRuns: fuzzRuns(40, { max: 2000 }) },
     );
   });
 });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { Log } from 'sarif';
 import { GITHUB_COMMENT_MAX_CHARS, renderMarkdown } from '../../src/report/markdown.js';
 import { HOSTILE, LIVE, hostileLog } from '../helpers/hostile.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
 const sample = (): Log => JSON.parse(readFileSync(new URL('../../fixtures/logs/sample.sarif', import.meta.url), 'utf8')) as Log;
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -104,7 +105,7 @@ describe('renderMarkdown', () => {
         const md = renderMarkdown(hostileLog(strings), { maxChars: max });
         expect(Buffer.byteLength(md)).toBeLessThanOrEqual(max);
       }),
-      { numRuns: 40 },
+      { numRuns: fuzzRuns(40, { max: 2000 }) },
     );
   });
 });

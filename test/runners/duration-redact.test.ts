@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { DURATION_PATTERN, formatDuration, parseDuration } from '../../src/runners/duration.js';
 import { formatCommandLine, makeRedactor, redactArgs, REDACTED } from '../../src/runners/redact.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
 describe('parseDuration', () => {
   test.each([
@@ -28,6 +29,7 @@ describe('parseDuration', () => {
         if (pattern.test(s) && /[1-9]/.test(s)) expect(parsed).toBeGreaterThan(0);
         if (parsed !== undefined) expect(parsed).toBeGreaterThan(0);
       }),
+      { numRuns: fuzzRuns(100) },
     );
   });
 
@@ -67,6 +69,7 @@ describe('redaction', () => {
         expect(r(`${text}${secret}`)).not.toContain(secret);
         expect(formatCommandLine('tool', redactArgs(args, r))).not.toContain(secret.replace(/'/g, `'\\''`));
       }),
+      { numRuns: fuzzRuns(100) },
     );
   });
 

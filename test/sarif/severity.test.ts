@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BANDS, SEVERITIES, inBand, levelFor, parseSeverityLabel, securitySeverity, severityFromScore, type Severity } from '../../src/sarif/severity.js';
 import { RunBuilder } from '../../src/sarif/builder.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
 describe('GitHub security-severity bands', () => {
   it('reads scores into the documented bands: ≥ 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low, else info', () => {
@@ -26,6 +27,7 @@ describe('GitHub security-severity bands', () => {
         expect(inBand(s, v)).toBe(true);
         expect(securitySeverity(s, score)).toMatch(/^(10\.0|\d\.\d)$/);
       }),
+      { numRuns: fuzzRuns(100) },
     );
   });
 

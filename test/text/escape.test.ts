@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { forHtml, forHtmlScriptJson, forMarkdown, forMarkdownCode, forTerminalLine, forXml } from '../../src/text/escape.js';
 import { HOSTILE, LIVE } from '../helpers/hostile.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
 describe('forMarkdown', () => {
   it('escapes every markdown construct so it renders as written', () => {
@@ -38,7 +39,7 @@ describe('forMarkdown', () => {
         expect(out).not.toMatch(/[\n\r\u0000\u001b]/);
         expect(out).not.toMatch(LIVE.loneSurrogate);
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 });
@@ -66,7 +67,7 @@ describe('forMarkdownCode', () => {
         const inner = out.slice(fence.length, out.length - fence.length);
         expect(inner.includes(fence)).toBe(false);
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 });
@@ -94,7 +95,7 @@ describe('forHtml / forXml / forHtmlScriptJson', () => {
         expect(out).not.toMatch(/&(?!(amp|lt|gt|quot|apos|#\d+);)/);
         expect(out).not.toMatch(LIVE.loneSurrogate);
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 });

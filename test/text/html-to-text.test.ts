@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { htmlToText, plainText } from '../../src/text/html-to-text.js';
 import { HOSTILE } from '../helpers/hostile.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 300) || 300;
+const RUNS = fuzzRuns(300);
 
 /** Nothing in the output may open a tag, comment or declaration in an HTML or markdown sink. */
 function expectInert(out: string): void {

@@ -8,6 +8,7 @@ import { asffJson, severityFromNormalized } from '../../../src/scanners/asff/asf
 import { isSuppressed, props } from '../../../src/sarif/props.js';
 import { HAVE_CORPUS, NO_CORPUS_REASON, corpusPath } from '../../helpers/corpus.js';
 import { sarifProblems } from '../../helpers/sarif-schema.js';
+import { fuzzRuns } from '../../helpers/fuzz.js';
 
 const FIX = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'asff');
 const opts = { unknownSeverity: 'medium' as const };
@@ -124,7 +125,7 @@ describe('property: any ASFF-shaped input gives a typed error or a valid log', (
         expect(sarifProblems(log(runs))).toEqual([]);
         expect(all(runs)).toHaveLength(findings.length);
       }),
-      { numRuns: Number(process.env['FUZZ_RUNS'] ?? 200) },
+      { numRuns: fuzzRuns(200) },
     );
   });
 });

@@ -12,6 +12,7 @@ import { wazuhIndexerStates } from '../../../src/scanners/wazuh/indexer-states.j
 import { props } from '../../../src/sarif/props.js';
 import { HAVE_CORPUS, NO_CORPUS_REASON, corpusPath } from '../../helpers/corpus.js';
 import { sarifProblems } from '../../helpers/sarif-schema.js';
+import { fuzzRuns } from '../../helpers/fuzz.js';
 
 const FIX = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'wazuh');
 const opts = { unknownSeverity: 'medium' as const };
@@ -157,7 +158,7 @@ describe('property: any line-delimited input gives a typed error or a valid run'
         }
         expect(sarifProblems(log(runs))).toEqual([]);
       }),
-      { numRuns: Number(process.env['FUZZ_RUNS'] ?? 200) },
+      { numRuns: fuzzRuns(200) },
     );
   });
 });
@@ -186,10 +187,10 @@ describe('property: the API and indexer adapters give a typed error or a valid r
     expect(sarifProblems(log(runs))).toEqual([]);
   };
   it('4.7 API answers', () => {
-    fc.assert(fc.property(fc.array(apiItem, { maxLength: 4 }), fc.array(fc.jsonValue(), { maxLength: 1 }), (items, failed) => check(() => wazuhApiVulnerabilities.toRuns({ data: { affected_items: items, failed_items: failed, total_affected_items: items.length } }, ctx))), { numRuns: Number(process.env['FUZZ_RUNS'] ?? 200) });
+    fc.assert(fc.property(fc.array(apiItem, { maxLength: 4 }), fc.array(fc.jsonValue(), { maxLength: 1 }), (items, failed) => check(() => wazuhApiVulnerabilities.toRuns({ data: { affected_items: items, failed_items: failed, total_affected_items: items.length } }, ctx))), { numRuns: fuzzRuns(200) });
   });
   it('4.8+ indexer search responses', () => {
-    fc.assert(fc.property(fc.array(hit, { maxLength: 4 }), fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }), fc.boolean(), (hits, total, timedOut) => check(() => wazuhIndexerStates.toRuns({ timed_out: timedOut, hits: { ...(total !== undefined ? { total: { value: total } } : {}), hits } }, ctx))), { numRuns: Number(process.env['FUZZ_RUNS'] ?? 200) });
+    fc.assert(fc.property(fc.array(hit, { maxLength: 4 }), fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }), fc.boolean(), (hits, total, timedOut) => check(() => wazuhIndexerStates.toRuns({ timed_out: timedOut, hits: { ...(total !== undefined ? { total: { value: total } } : {}), hits } }, ctx))), { numRuns: fuzzRuns(200) });
   });
 });
 

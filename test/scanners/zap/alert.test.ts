@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { codeOfWord, CONFIDENCE_WORDS, RISK_WORDS, ruleIdOf, stableUrl, statusOf, uriReference, withoutUserinfo } from '../../../src/scanners/zap/alert.js';
 import { createSarifValidator } from '../../../src/sarif/validate.js';
 import { toArtifactUri } from '../../../src/sarif/uri.js';
+import { fuzzRuns } from '../../helpers/fuzz.js';
 
 describe('ZAP alert mapping helpers', () => {
   it('rule id: plugin id, or the alertRef variant of it', () => {
@@ -46,7 +47,7 @@ describe('ZAP alert mapping helpers', () => {
         const problems = validate(logOf(toArtifactUri(uriReference(s)))).filter((p) => p.path.includes('artifactLocation'));
         expect(problems).toEqual([]);
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 });
