@@ -19,6 +19,7 @@ export function convertV1(doc: Obj, ctx: AdapterContext, format: string): Run {
   const b = npmAuditBuilder(ctx, format);
   b.setProperty('auditReportVersion', 1);
   const advisories = obj(doc['advisories'], '$.advisories');
+  const fixes = fixActions(doc['actions']);
   const muted = optArr(doc['muted'], '$.muted');
   if (muted.length) b.setProperty('muted', muted.length);
 
@@ -96,6 +97,7 @@ export function convertV1(doc: Obj, ctx: AdapterContext, format: string): Run {
           ...(score && score > 0 ? { cvss: [{ score, ...(vector ? { vector, version: vector.slice(5, 8) } : {}), source: 'npm' }] } : {}),
           advisoryRange: vulnerable,
           paths,
+          ...(fixes.get(advisoryId)?.size ? { fixActions: [...fixes.get(advisoryId)!] } : {}),
           ...(f.dev ? { dev: true } : {}),
           ...(f.optional ? { optional: true } : {}),
           ...(f.bundled ? { bundled: true } : {}),
@@ -104,4 +106,31 @@ export function convertV1(doc: Obj, ctx: AdapterContext, format: string): Run {
     }
   }
   return b.build();
+}
+
+/**
+ * npm 6's remediation plan (`actions`): which command resolves which advisory — "update lodash
+ * to 4.17.21", "install mocha@9.2.2 (semver-major)", or "review ua-parser-js" when npm has no
+ * automatic fix. Keyed by advisory id; unreadable entries are skipped (the plan is advice, the
+ * advisories are the findings).
+ */
+function fixActions(actions: unknown): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const a of Array.isArray(actions) ? actions : []) {
+    if (!isObj(a)) continue;
+    const action = typeof a['action'] === 'string' ? a['action'] : undefined;
+    const module = typeof a['module'] === 'string' ? a['module'] : undefined;
+    if (!action || !module) continue;
+    const target = typeof a['target'] === 'string' ? a['target'] : undefined;
+    const text =
+      action === 'install' ? `install ${module}${target ? `@${target}` : ''}${a['isMajor'] === true ? ' (semver-major)' : ''}`
+      : action === 'update' ? `update ${module}${target ? ` to ${target}` : ''}`
+      : `${action} ${module}`;
+    for (const r of Array.isArray(a['resolves']) ? a['resolves'] : []) {
+      if (!isObj(r) || (typeof r['id'] !== 'number' && typeof r['id'] !== 'string')) continue;
+      const id = String(r['id']);
+      (out.get(id) ?? out.set(id, new Set()).get(id)!).add(text);
+    }
+  }
+  return out;
 }

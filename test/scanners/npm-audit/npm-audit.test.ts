@@ -114,12 +114,16 @@ describe('npm audit fixtures written from npm\'s sources', () => {
     const minimist = results[0]!;
     expect(minimist.properties?.['paths']).toEqual(['mocha>mkdirp>minimist', 'mocha>yargs-unparser>minimist']);
     expect(minimist.relatedLocations).toHaveLength(1);
+    // npm 6's remediation plan, per advisory
+    expect(minimist.properties?.['fixActions']).toEqual(['install mocha@9.2.2']);
+    expect(lodash.properties?.['fixActions']).toEqual(['update lodash to 4.17.21']);
     expect(minimist.properties?.['dev']).toBe(true);
     // "<0.0.0" is npm's "no patched version"; no GHSA and no CVE: the npm advisory id is the rule
     const ua = results[3]!;
     expect(ua.ruleId).toBe('NPM-1068155');
     expect(ua.properties?.['fixState']).toBe('not-fixed');
     expect(ua.properties?.['fixedVersions']).toBeUndefined();
+    expect(ua.properties?.['fixActions']).toEqual(['review ua-parser-js']);
     expect(sarifProblems(mergeRuns(runs))).toEqual([]);
   });
 
