@@ -92,6 +92,12 @@ describe('SonarQube runner against a local server that answers like the Web API'
     expect(fake.requests.filter((r) => r.path !== '/api/server/version').every((r) => r.auth === 'Basic')).toBe(true);
   });
 
+  it('auth: basic forces the 9.9 scheme on a 10.x server (both are accepted there)', async () => {
+    const { fake, ctx } = await setup();
+    await runner.run({ auth: 'basic' }, ctx);
+    expect(fake.requests.filter((r) => r.path !== '/api/server/version').every((r) => r.auth === 'Basic')).toBe(true);
+  });
+
   it('more than 10,000 issues: every issue read once, no page beyond the cap asked, the query split by creation date', async () => {
     const { fake, ctx } = await setup({ issues: 12_345, hotspots: 0 });
     const runs = await runner.run({}, ctx);
