@@ -209,3 +209,31 @@ describe('check --comment on a fork PR in GitHub Actions', () => {
     expect(r.stderr).toMatch(/secgate: warning: could not comment/);
   });
 });
+
+describe('check --comment in GitLab CI', () => {
+  it('with only CI_JOB_TOKEN: the verdict stands, one warning says why no note was posted, no token printed', async () => {
+    const api = await server((_r, res) => json(res, 500, {}));
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-gl-'));
+    const env = { GITLAB_CI: 'true', CI_API_V4_URL: `${api.base}/api/v4`, CI_PROJECT_ID: '77', CI_MERGE_REQUEST_IID: '3', CI_JOB_TOKEN: JOB_TOKEN };
+    const r = await runCli(['check', ...REPORTS, '--sarif', join(dir, 'secgate.sarif'), '--comment'], { env });
+    expect(r.code).toBe(1);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('secgate: warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/SECGATE_GITLAB_TOKEN is not set \(CI_JOB_TOKEN is, but GitLab does not let the job token post merge request notes\)/);
+    expect(api.requests).toHaveLength(0);
+    expect(everythingWritten(r, dir)).not.toContain(JOB_TOKEN);
+  });
+
+  it('with a token: the note is created and check exits with the verdict', async () => {
+    const api = await server((r, res) => (r.headers['private-token'] !== GL_TOKEN ? json(res, 401, {}) : r.method === 'GET' ? json(res, 200, []) : json(res, 201, { id: 5 })));
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-gl-'));
+    const env = { GITLAB_CI: 'true', CI_API_V4_URL: `${api.base}/api/v4`, CI_PROJECT_ID: '77', CI_MERGE_REQUEST_IID: '3', CI_JOB_TOKEN: JOB_TOKEN, SECGATE_GITLAB_TOKEN: GL_TOKEN };
+    const r = await runCli(['check', ...REPORTS, '--sarif', join(dir, 'secgate.sarif'), '--comment'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/commented on merge request !3/);
+    expect(api.requests.map((q) => q.method)).toEqual(['GET', 'POST']);
+    // GitLab never sees workflow commands, and stdout has none.
+    expect(r.stdout).not.toMatch(/^::/m);
+    expect(everythingWritten(r, dir)).not.toContain(GL_TOKEN);
+  });
+});
