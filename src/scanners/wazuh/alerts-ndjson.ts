@@ -6,7 +6,7 @@ import { isObj, obj, optArr, optNum, optStr, ShapeError, str, type Obj } from '.
 import type { Adapter, AdapterContext } from '../types.js';
 import { firstSentence } from '../grype/json.js';
 import { addWarning, agentLabel, agentOf, complianceOf, complianceTags, cweTagsOf, ident, newWazuhBuilder, packageUri, severityFromLevel, strings, vulnerabilitySeverity, type Agent } from './common.js';
-import { firstLineDoc, parseLines } from './lines.js';
+import { firstLineDoc, forEachLine } from './lines.js';
 
 /**
  * Wazuh manager `alerts.json` (/var/ossec/logs/alerts/alerts.json): one alert per line.
@@ -45,13 +45,14 @@ export const wazuhAlert: Adapter = {
 };
 
 function convert(text: string, ctx: AdapterContext): Run {
-  const { docs, skipped } = parseLines(text, ctx.skipMalformedLines === true);
   const b = newWazuhBuilder(ctx, wazuhAlerts.id);
   let ignored = 0;
-  for (const { line, doc } of docs) {
+  let alerts = 0;
+  const skipped = forEachLine(text, ctx.skipMalformedLines === true, (line, doc) => {
+    alerts++;
     if (!addAlert(b, obj(doc, `line ${line}`), `line ${line}`)) ignored++;
-  }
-  b.setProperty('alerts', docs.length);
+  });
+  b.setProperty('alerts', alerts);
   if (ignored) b.setProperty('alertsNotFindings', ignored);
   if (skipped.length) b.setProperty('malformedLinesSkipped', skipped.length);
   const run = b.build();

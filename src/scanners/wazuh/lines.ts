@@ -13,21 +13,40 @@ export interface ParsedLines {
  */
 export function parseLines(text: string, skip: boolean): ParsedLines {
   const docs: ParsedLines['docs'] = [];
+  const skipped = forEachLine(text, skip, (line, doc) => void docs.push({ line, doc }));
+  return { docs, skipped };
+}
+
+/**
+ * The streaming form: each document is handed over as soon as it is parsed, so a large
+ * alerts.json is never held parsed in memory all at once. Returns the skipped line numbers.
+ */
+export function forEachLine(text: string, skip: boolean, each: (line: number, doc: unknown) => void): number[] {
   const skipped: number[] = [];
-  const lines = text.split('\n');
-  lines.forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '').trim();
-    if (line === '') return;
+  let start = 0;
+  let n = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    n++;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line === '') continue;
+    let doc: unknown;
     try {
-      docs.push({ line: i + 1, doc: JSON.parse(line) });
+      doc = JSON.parse(line);
     } catch (e) {
       // The last line of a file being appended to may be half-written: still an error (fail
       // closed) unless skipping; watch re-reads it complete next time.
-      if (skip) skipped.push(i + 1);
-      else throw new ShapeError(`line ${i + 1}`, `not valid JSON (${(e as Error).message.split('\n')[0]}); set skip_malformed_lines to skip such lines`);
+      if (skip) {
+        skipped.push(n);
+        continue;
+      }
+      throw new ShapeError(`line ${n}`, `not valid JSON (${(e as Error).message.split('\n')[0]}); set skip_malformed_lines to skip such lines`);
     }
-  });
-  return { docs, skipped };
+    each(n, doc);
+  }
+  return skipped;
 }
 
 /** The first non-empty line parsed, for detection; undefined when it is not JSON. */
