@@ -5,6 +5,7 @@ import type { WaiverConfig } from '../config/sections/waivers.js';
 import { eachResult, isSuppressed, locationUri, props, toolName } from '../sarif/props.js';
 import { anyGlob, globMatch, pathForGlob, toolMatches } from './glob.js';
 import { idsOf, isAbsent, purlOf } from './match.js';
+import { parseDay } from './ignore-files/common.js';
 
 /**
  * One accepted risk, whatever wrote it: secgate.yml, .secgate-waivers.yml, or a scanner's own
@@ -73,8 +74,8 @@ export function fromConfig(w: WaiverConfig & { origin: string }): Waiver {
   if (w.version !== undefined && !semver.validRange(w.version, { loose: true })) {
     throw new ConfigError(`${w.origin}.version: "${w.version}" is not a semver range`, 'write a range such as "<2.17.0" or ">=1.2.0 <1.3.0"');
   }
-  const end = new Date(`${w.expires}T00:00:00Z`);
-  if (Number.isNaN(end.getTime())) throw new ConfigError(`${w.origin}.expires: "${w.expires}" is not a date`, 'write YYYY-MM-DD');
+  const end = parseDay(w.expires);
+  if (!end) throw new ConfigError(`${w.origin}.expires: "${w.expires}" is not a date`, 'write YYYY-MM-DD');
   return {
     origin: w.origin,
     source: 'secgate',

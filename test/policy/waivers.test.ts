@@ -59,6 +59,13 @@ describe('waivers from secgate.yml', () => {
     expect(() => run(`policy: { waiver_max_days: 30 }\n${waiver('2027-06-01')}`)).toThrow(/secgate.yml waivers\[0\]: expires 2027-06-01, more than waiver_max_days \(30\)/);
   });
 
+  it('refuses an impossible date (no silent roll-over to March), and matches ids case-insensitively', () => {
+    expect(() => run(waiver('2027-02-30'))).toThrow(/waivers\[0\].expires: "2027-02-30" is not a date/);
+    expect(parseTrivyIgnore('CVE-1 exp:2027-02-30\n').problems).toHaveLength(1);
+    const v = run('waivers:\n  - { id: cve-2021-44228, reason: r, expires: 2027-01-01 }\n').verdict;
+    expect(v.waivers![0]!.matched).toBe(1);
+  });
+
   it('scopes by package version range: outside the range it does not apply', () => {
     expect(run(`${waiver('2027-01-31', ', version: "<2.15.0"')}`).verdict.waivers![0]!.matched).toBe(1);
     expect(run(`${waiver('2027-01-31', ', version: ">=2.15.0"')}`).verdict.waivers![0]!.state).toBe('stale');

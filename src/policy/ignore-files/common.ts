@@ -20,3 +20,10 @@ export function readYaml(text: string, file: string): { doc: unknown } | { probl
 export function escapeGlob(s: string): string {
   return s.replace(/[*?[\]{}()!+@\\]/g, '\\$&');
 }
+
+/** YYYY-MM-DD → midnight UTC of that day; undefined for anything else, 2027-02-30 included (no roll-over). */
+export function parseDay(s: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return undefined;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s ? d : undefined;
+}

@@ -1,6 +1,6 @@
 import { purlCore } from '../../scanners/package-id.js';
 import type { Waiver } from '../waivers.js';
-import { escapeGlob, readYaml, type IgnoreFileResult } from './common.js';
+import { escapeGlob, parseDay, readYaml, type IgnoreFileResult } from './common.js';
 
 export const TRIVYIGNORE_YAML = '.trivyignore.yaml';
 
@@ -46,8 +46,8 @@ export function parseTrivyIgnoreYaml(text: string, file = TRIVYIGNORE_YAML): Ign
       const paths = strings(entry.paths);
       const purls = strings(entry.purls);
       const exp = entry.expired_at instanceof Date ? entry.expired_at.toISOString().slice(0, 10) : entry.expired_at === undefined ? undefined : String(entry.expired_at);
-      const expiresAt = exp !== undefined ? new Date(`${exp.slice(0, 10)}T00:00:00Z`) : undefined;
-      if (expiresAt && Number.isNaN(expiresAt.getTime())) {
+      const expiresAt = exp !== undefined ? parseDay(exp.slice(0, 10)) : undefined;
+      if (exp !== undefined && !expiresAt) {
         problems.push(`${where}.expired_at: "${exp}" is not a date`);
         return;
       }

@@ -1,5 +1,5 @@
 import type { Waiver } from '../waivers.js';
-import { escapeGlob, type IgnoreFileResult } from './common.js';
+import { escapeGlob, parseDay, type IgnoreFileResult } from './common.js';
 
 export const TRIVYIGNORE = '.trivyignore';
 
@@ -21,8 +21,8 @@ export function parseTrivyIgnore(text: string, file = TRIVYIGNORE): IgnoreFileRe
     const exp = fields.slice(1).find((f) => f.startsWith('exp:'))?.slice(4);
     let expiresAt: Date | undefined;
     if (exp !== undefined) {
-      expiresAt = /^\d{4}-\d{2}-\d{2}$/.test(exp) ? new Date(`${exp}T00:00:00Z`) : undefined;
-      if (!expiresAt || Number.isNaN(expiresAt.getTime())) {
+      expiresAt = parseDay(exp);
+      if (!expiresAt) {
         problems.push(`${file}:${i + 1}: "exp:${exp}" is not a YYYY-MM-DD date (Trivy skips this line too)`);
         return;
       }
