@@ -82,6 +82,19 @@ describe('secgate export --format asff', () => {
     expect(batches.length).toBeGreaterThan(3); // 36 findings of 20 KB cannot fit in 3 × 240 KB
   });
 
+  it('account, region and product ARN from secgate.yml export: when no flag gives them', async () => {
+    const proj = mkdtempSync(join(tmpdir(), 'secgate-export-cfg-'));
+    writeFileSync(join(proj, 'secgate.yml'), 'version: 1\nexport:\n  asff:\n    aws_account_id: "444455556666"\n    region: us-east-2\n    product_arn: arn:aws:securityhub:us-east-2:444455556666:product/444455556666/default\n');
+    const r = await runCli(['export', '--from', sarif, '--format', 'asff'], { cwd: proj });
+    expect(r.code, r.stderr).toBe(0);
+    const first = (JSON.parse(r.stdout) as AsffBatch[])[0]!.Findings[0]!;
+    expect(first).toMatchObject({ AwsAccountId: '444455556666', Region: 'us-east-2', ProductArn: 'arn:aws:securityhub:us-east-2:444455556666:product/444455556666/default' });
+    writeFileSync(join(proj, 'secgate.yml'), 'version: 1\nexport:\n  asff:\n    aws_account_id: "12345"\n');
+    const bad = await runCli(['export', '--from', sarif, '--format', 'asff'], { cwd: proj });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/secgate\.yml:4:\d+: export\.asff\.aws_account_id/);
+  });
+
   it('a missing account id is one line, exit 2', async () => {
     const r = await runCli(['export', '--from', sarif, '--format', 'asff', '--aws-region', 'eu-west-1']);
     expect(r.code).toBe(2);
