@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Log } from 'sarif';
-import { ConfigError, ReportError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { readVerdict, type Verdict } from '../policy/verdict.js';
 import { autoPublishGithub } from '../publish/auto.js';
 import { detectCi, redact, secretsOf } from '../publish/ci-env.js';
@@ -9,6 +8,7 @@ import { postComment, type CommentResult } from '../publish/comment.js';
 import { PublishError } from '../publish/http.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { write, type CliContext } from './context.js';
+import { readSarifLog } from './report.js';
 
 export interface CommentOptions {
   from: string;
@@ -21,7 +21,7 @@ export interface CommentOptions {
 /** `secgate comment`: its whole job is the comment, so not being able to post is exit 2. */
 export async function comment(opts: CommentOptions, ctx: CliContext): Promise<number> {
   const timeoutMs = seconds(opts.timeout);
-  const log = await readLog(resolve(ctx.cwd, opts.from), opts.from);
+  const log = await readSarifLog(resolve(ctx.cwd, opts.from), opts.from);
   const ci = detectCi(ctx.env, opts.gitlabTokenVar ? { gitlabTokenVariable: opts.gitlabTokenVar } : {});
   const secrets = secretsOf(ci, ctx.env);
   if (ci.provider === 'local') {
@@ -98,25 +98,4 @@ function seconds(s: string | undefined): number {
   const n = Number(s ?? '30');
   if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`--timeout ${s}: not a number of seconds`, 'e.g. --timeout 30');
   return Math.round(n * 1000);
-}
-
-async function readLog(path: string, shown: string): Promise<Log> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ReportError(shown, code === 'ENOENT' ? 'no such file' : (e as Error).message, 'run `secgate check --sarif FILE` (or `secgate run`) first and pass that file with --from');
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    throw new ReportError(shown, `not JSON: ${(e as Error).message}`, 'pass the SARIF log written by secgate');
-  }
-  const log = doc as Log;
-  if (!log || typeof log !== 'object' || log.version !== '2.1.0' || !Array.isArray(log.runs)) {
-    throw new ReportError(shown, 'not a SARIF 2.1.0 log', 'pass the SARIF log written by `secgate check --sarif`', '$');
-  }
-  return log;
 }

@@ -69,7 +69,8 @@ function formatList(): string {
   return reporters.map((r) => r.format).join(', ');
 }
 
-async function readSarifLog(path: string, shown: string): Promise<Log> {
+/** Read a SARIF log for rendering or publishing (also `secgate comment --from`). */
+export async function readSarifLog(path: string, shown: string): Promise<Log> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
