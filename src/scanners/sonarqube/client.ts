@@ -31,7 +31,8 @@ export class SonarClient {
     const u = this.url(path, params);
     u.username = '';
     u.password = '';
-    return `${u.pathname}${u.search}`;
+    // branch names and keys come from config and the server: one inert line
+    return forTerminalLine(`${u.pathname}${u.search}`, 300);
   }
 
   async json(path: string, params: Params = {}): Promise<Obj> {
@@ -58,7 +59,8 @@ export class SonarClient {
     const timeout = AbortSignal.timeout(this.o.requestTimeoutMs);
     let res: Response;
     try {
-      res = await fetch(url, { headers, signal: AbortSignal.any([this.o.signal, timeout]), redirect: 'follow' });
+      // Redirects are not followed: the token must only ever go to the configured server.
+      res = await fetch(url, { headers, signal: AbortSignal.any([this.o.signal, timeout]), redirect: 'manual' });
     } catch (e) {
       if (this.o.signal.aborted) throw new ScannerError('sonarqube', `${shown} was stopped (timeout or interrupt)`, 'raise scanners.sonarqube.timeout if the server is slow');
       if (timeout.aborted) throw new ScannerError('sonarqube', `${shown} did not answer within ${Math.round(this.o.requestTimeoutMs / 1000)}s`, 'check that the SonarQube server is up and reachable from this job');
@@ -72,6 +74,16 @@ export class SonarClient {
       throw new ScannerError('sonarqube', `${shown}: the answer was cut off (${this.clean((e as Error).message)})`, 'retry; check the network between this job and SonarQube');
     }
     if (res.ok) return body;
+    if (res.status >= 300 && res.status < 400) {
+      const to = res.headers.get('location');
+      let where = '';
+      try {
+        where = to ? ` to ${new URL(to, url).origin}` : '';
+      } catch {
+        /* no usable Location */
+      }
+      throw new ScannerError('sonarqube', `${shown} answered ${res.status} (a redirect${forTerminalLine(where, 120)})`, 'set scanners.sonarqube.url (or SONAR_HOST_URL) to the server\'s final address, e.g. its https:// URL; secgate does not send the token on to another address');
+    }
     const why = this.serverMessage(body);
     const status = `${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
     const hint =

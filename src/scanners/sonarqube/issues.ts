@@ -2,7 +2,7 @@ import type { Suppression } from 'sarif';
 import type { RunBuilder, LocationInput } from '../../sarif/builder.js';
 import { maxSeverity, type Severity } from '../../sarif/severity.js';
 import { isObj, obj, optArr, optStr, ShapeError, str, type Obj } from '../shape.js';
-import { Components, PROJECT_FILE, cweTags, fromSecurityStandards, impactSeverity, legacySeverity, regionOf, ruleHelpUri, ruleIndex, sonarSuppression } from './common.js';
+import { Components, PROJECT_FILE, cweTags, fromSecurityStandards, impactSeverity, legacySeverity, regionOf, ruleHelpUri, sonarSuppression } from './common.js';
 
 /** Issue types (9.9 `type`) and software qualities (10.2+ `impacts`) → the tag a policy matches on. */
 const TYPE_TAG: Record<string, string> = { VULNERABILITY: 'vulnerability', BUG: 'bug', CODE_SMELL: 'code-smell', SECURITY_HOTSPOT: 'security-hotspot' };
@@ -159,4 +159,3 @@ export function flowLocations(x: Obj, p: string, components: Components, project
   return out;
 }
 
-export { ruleIndex };

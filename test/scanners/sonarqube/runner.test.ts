@@ -147,6 +147,7 @@ describe('SonarQube runner against a local server that answers like the Web API'
     ['no permission (403)', { failures: { '/api/issues/search': { status: 403, body: '{"errors":[{"msg":"Insufficient privileges"}]}' } } }, /answered 403 Forbidden: Insufficient privileges — the token lacks permission/],
     ['an unknown task (404)', { taskId: 'other' }, /answered 404 Not Found: No activity found for task 'AYtask-1' — not found/],
     ['a server error (500)', { failures: { '/api/qualitygates/project_status': { status: 500, body: '' } } }, /answered 500 Internal Server Error — the SonarQube server failed/],
+    ['a redirect (the token is not sent on)', { failures: { '/api/qualitygates/project_status': { status: 302, body: '' } } }, /answered 302 \(a redirect\) — set scanners\.sonarqube\.url/],
     ['malformed JSON', { failures: { '/api/hotspots/search': { status: 200, body: '<html>login</html>' } } }, /answered with something that is not JSON/],
   ] as const)('%s: one clear line, never the token', async (_what, o, line) => {
     const { ctx } = await setup(o as Partial<FakeOptions>);
