@@ -19,7 +19,7 @@ export function forTerminal(s: string): string {
 
 /** One line of terminal text: newlines shown as ⏎ so a finding cannot forge extra lines. */
 export function forTerminalLine(s: string, max = 200): string {
-  const one = forTerminal(s).replace(/\n/g, '⏎');
+  const one = forTerminal(s.length > max + 1 ? s.slice(0, max + 1) : s).replace(/\n/g, '⏎');
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
@@ -45,6 +45,11 @@ function visibleControls(s: string): string {
   });
 }
 
+/** Escaping only lengthens text: work on at most max+1 raw characters (a 1 MB line costs nothing). */
+function preclip(s: string, max: number): string {
+  return s.length > max + 1 ? s.slice(0, max + 1) : s;
+}
+
 function clip(s: string, max: number): string {
   if (s.length <= max) return s;
   // Never cut a surrogate pair in half.
@@ -62,14 +67,16 @@ const MD_PUNCT = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
 const ZWSP = '&#8203;';
 const REFERENCE = /(\\[@#!~%$&^])(?=[\p{L}\p{N}_"'])/gu;
 // Autolinks: "https://", "www.", and GitHub's GH-123 shorthand.
-const AUTOLINK = /(\p{L}[\p{L}\p{N}+.\-]*)\\:(?=\\\/)|\b(www)(?=\\\.)|\b(GH)(?=\\-\d)/giu;
+// (The scheme starts where no scheme character precedes it: without that anchor a long word is
+// rescanned from every position, quadratic in its length.)
+const AUTOLINK = /(?<![\p{L}\p{N}])(\p{L}[\p{L}\p{N}]*)\\:(?=\\\/)|\b(www)(?=\\\.)|\b(GH)(?=\\-\d)/giu;
 
 /**
  * Hostile text as one inline run of markdown prose: rendered exactly as written, never as a
  * link, image, HTML, mention, issue reference, heading or table break. Safe inside a table cell.
  */
 export function forMarkdown(s: string, max = 500): string {
-  const escaped = clip(visibleControls(s), max).replace(MD_PUNCT, (c) => `\\${c}`);
+  const escaped = clip(visibleControls(preclip(s, max)), max).replace(MD_PUNCT, (c) => `\\${c}`);
   return escaped
     .replace(REFERENCE, `$1${ZWSP}`)
     .replace(AUTOLINK, (m, scheme: string | undefined) => (scheme ? `${scheme}${ZWSP}\\:` : `${m}${ZWSP}`));
@@ -81,7 +88,7 @@ export function forMarkdown(s: string, max = 500): string {
  * tables, and only there, so pass `table: false` outside tables).
  */
 export function forMarkdownCode(s: string, opts: { max?: number; table?: boolean } = {}): string {
-  let text = clip(visibleControls(s), opts.max ?? 200);
+  let text = clip(visibleControls(preclip(s, opts.max ?? 200)), opts.max ?? 200);
   if (opts.table !== false) text = text.replace(/\\(?=\|)/g, '\\\\').replace(/\|/g, '\\|');
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
