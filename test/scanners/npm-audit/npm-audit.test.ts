@@ -37,6 +37,17 @@ function read(path: string) {
   return parseReport({ path }, readFileSync(path, 'utf8'), { unknownSeverity: 'medium' });
 }
 
+/** The one line of the ScannerError `fn` throws (and fail if it throws anything else, or nothing). */
+function scanFailure(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScannerError);
+    return (e as ScannerError).oneLine();
+  }
+  throw new Error('expected a ScannerError');
+}
+
 type V2 = { vulnerabilities: Record<string, { name: string; via: (string | { severity: string; url?: string })[] }> };
 
 /** The native count of a v2 report: advisory objects in `via` (package names there are the chain, not findings). */
@@ -139,14 +150,7 @@ describe('npm audit fixtures written from npm\'s sources', () => {
   });
 
   it('an npm error object instead of a report is a failed scan: ScannerError naming the code and what to do', () => {
-    let err: unknown;
-    try {
-      read(join(FIXTURES, 'npm-audit-error-enolock.json'));
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ScannerError);
-    const line = (err as ScannerError).oneLine();
+    const line = scanFailure(() => read(join(FIXTURES, 'npm-audit-error-enolock.json')));
     expect(line).toContain('ENOLOCK');
     expect(line).toContain('npm install --package-lock-only');
     expect(line.split('\n')).toHaveLength(1);
@@ -154,14 +158,7 @@ describe('npm audit fixtures written from npm\'s sources', () => {
 
   it('other npm errors name their cause, and hostile text in npm\'s summary stays one inert line', () => {
     const doc = { error: { code: 'ENOTFOUND', summary: 'request to https://registry.example/-/npm/v1/security/advisories/bulk failed\n\u001b[31m::error::x', detail: '' } };
-    let err: unknown;
-    try {
-      parseReport({ path: 'audit.json' }, JSON.stringify(doc), { unknownSeverity: 'medium' });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ScannerError);
-    const line = (err as ScannerError).oneLine();
+    const line = scanFailure(() => parseReport({ path: 'audit.json' }, JSON.stringify(doc), { unknownSeverity: 'medium' }));
     expect(line).toContain('ENOTFOUND');
     expect(line).toContain('could not reach the registry');
     expect(line).not.toContain('\u001b');
