@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
 import { readVerdict } from '../../src/policy/verdict.js';
 import { runCli } from '../helpers/cli.js';
 import { sarifProblems } from '../helpers/sarif-schema.js';
+import { HAVE_CORPUS, NO_CORPUS_REASON, corpusPath } from '../helpers/corpus.js';
 
 /**
  * Scenario directories: a small secgate.yml (and waiver, ignore or VEX files), the shared reports,
@@ -100,5 +101,27 @@ describe('secgate explain', () => {
     expect(out).not.toContain('\u001b');
     expect(out).not.toContain('\u0007');
     expect(out.split('\n').filter((l) => l.includes('a⏎b.js'))).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!HAVE_CORPUS)(`a real Grype report (corpus) under a policy${HAVE_CORPUS ? '' : ` (skipped: ${NO_CORPUS_REASON})`}`, () => {
+  it('13 distinct criticals; .grype.yaml ignores one, a secgate waiver two more: 10 remain, each waiver accounted for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-corpus-'));
+    copyFileSync(corpusPath('grype/mitre/anchore_grype.json'), join(dir, 'grype.json'));
+    writeFileSync(join(dir, 'secgate.yml'), 'policy:\n  fail_on: [ { severity: critical } ]\n  require: { kinds: [container] }\nwaivers:\n  - { id: "CVE-2022-*", package: "pkg:apk/alpine/libcrypto1.1@*", reason: "FIPS module not loaded", expires: 2027-01-31 }\n');
+    writeFileSync(join(dir, '.grype.yaml'), 'ignore:\n  - vulnerability: CVE-2021-3711\n    package:\n      name: libssl1.1\n    reason: "SM2 decryption is not used"\n');
+    const r = await runCli(['check', 'grype.json', '--sarif', 'out.sarif', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const v = JSON.parse(r.stdout);
+    expect(v.reasons).toHaveLength(1);
+    expect(v.reasons[0].count).toBe(10);
+    const tripped = v.reasons[0].findings.map((f: { ruleId: string; package: string }) => `${f.ruleId} ${f.package}`);
+    expect(tripped).not.toContain('CVE-2021-3711 libssl1.1@1.1.1d-r3');
+    expect(tripped).toContain('CVE-2021-3711 libcrypto1.1@1.1.1d-r3');
+    expect(v.waivers.map((w: { origin: string; state: string; matched: number }) => [w.origin, w.state, w.matched])).toEqual([
+      // six CVE-2022 findings on libcrypto1.1 in that report (two critical, two high, two medium)
+      ['secgate.yml waivers[0]', 'active', 6],
+      ['.grype.yaml ignore[0]', 'no-expiry', 1],
+    ]);
   });
 });
