@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ExecSpec } from './exec.js';
 
 export interface DockerMount {
@@ -26,7 +27,9 @@ export interface DockerRun {
 
 /** `docker run --rm …` as an ExecSpec: the scanner's official image instead of a local install. */
 export function dockerSpec(d: DockerRun): ExecSpec {
-  const args = ['run', '--rm'];
+  // Named, so that a timeout can remove the container itself, not only its client process.
+  const name = `secgate-${d.scanner}-${randomBytes(4).toString('hex')}`;
+  const args = ['run', '--rm', '--name', name];
   for (const m of d.mounts) args.push('-v', `${m.host}:${m.container}:${m.mode ?? 'rw'}`);
   if (d.workdir) args.push('-w', d.workdir);
   for (const name of d.envNames ?? []) args.push('-e', name);
@@ -35,6 +38,7 @@ export function dockerSpec(d: DockerRun): ExecSpec {
     scanner: d.scanner,
     file: 'docker',
     args,
+    onStop: { file: 'docker', args: ['rm', '--force', name] },
     installHint: 'install Docker (https://docs.docker.com/engine/install/) or set runner: native with the scanner installed',
     ...(d.okExitCodes ? { okExitCodes: d.okExitCodes } : {}),
     ...(d.exitCodeMeaning ? { exitCodeMeaning: d.exitCodeMeaning } : {}),

@@ -20,6 +20,11 @@ export interface ExecSpec {
   installHint: string;
   /** Write stdout to this file rather than holding it in memory. */
   stdoutFile?: string;
+  /**
+   * Run when the process had to be stopped (timeout, interrupt), for what lives outside its
+   * process group: a container keeps running when its `docker run` client is killed.
+   */
+  onStop?: { file: string; args: string[] };
   /** Environment variables whose values must be redacted, beyond the TOKEN/PASSWORD/SECRET-named ones. */
   secretEnv?: readonly string[];
 }
@@ -117,7 +122,10 @@ export async function execScanner(spec: ExecSpec, ctx: RunnerContext): Promise<E
   if (result.code === 'EACCES' && exitCode === undefined) {
     throw new ScannerError(spec.scanner, `"${spec.file}" is not executable (permission denied)`, spec.installHint);
   }
-  if (ctx.signal.aborted) throw stopped(spec, ctx, elapsed, stderrTail);
+  if (ctx.signal.aborted) {
+    if (spec.onStop) await execa(spec.onStop.file, spec.onStop.args, { env: ctx.env, extendEnv: false, stdin: 'ignore', reject: false, timeout: 15_000 });
+    throw stopped(spec, ctx, elapsed, stderrTail);
+  }
   if (exitCode === undefined) {
     const why = signal ? `was killed by ${signal}` : `could not be started (${redact(result.originalMessage ?? result.shortMessage ?? 'unknown error')})`;
     throw new ScannerError(spec.scanner, `${spec.file} ${why}${lastLine(stderrTail)}`, 'check the scanner log above; re-run with --debug', undefined, stderrTail);

@@ -9,7 +9,7 @@ import { failedRun } from './failed-run.js';
 import { recordInvocation } from './invocation.js';
 import type { Job } from './plan.js';
 import { silentProgress, type Progress } from './progress.js';
-import { makeRedactor } from './redact.js';
+import { makeRedactor, redactDeep } from './redact.js';
 import type { CiFacts, ProcessRecord, RunnerContext } from './types.js';
 
 export interface OrchestrateOptions {
@@ -79,7 +79,8 @@ async function runJob(job: Job, root: string, opts: OrchestrateOptions, progress
   progress.started(job.id);
   let outcome: JobOutcome;
   try {
-    const runs = await withTimeout(job.runner.run(job.config, ctx), controller.signal, job);
+    // A scanner can echo what it was given (a registry token in an error, a URL with credentials).
+    const runs = redactDeep(await withTimeout(job.runner.run(job.config, ctx), controller.signal, job), makeRedactor(opts.env, tokenEnvOf(job)));
     const end = opts.now();
     for (const run of runs) recordInvocation(run, records, start, end);
     const findings = runs.reduce((n, r) => n + (r.results?.length ?? 0), 0);

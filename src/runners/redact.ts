@@ -13,7 +13,7 @@ const SECRET_FLAG = /^(--?[\w.-]*(token|password|passwd|secret|api-?key|login)|-
 export type Redactor = (text: string) => string;
 
 /** Values shorter than this are not treated as secrets (they would blank out ordinary words). */
-const MIN_SECRET_LENGTH = 4;
+const MIN_SECRET_LENGTH = 6;
 
 export function secretValues(env: NodeJS.ProcessEnv, extraNames: readonly string[] = []): string[] {
   const values = new Set<string>();
@@ -61,4 +61,21 @@ export function formatCommandLine(file: string, args: readonly string[]): string
 function quote(s: string): string {
   if (s !== '' && /^[\w@%+=:,./-]+$/.test(s)) return s;
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Every string inside a value (a SARIF run) redacted, in place; keys and structure untouched. */
+export function redactDeep<T>(value: T, redact: Redactor): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redact(v);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = walk(v[i]);
+      return v;
+    }
+    if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) (v as Record<string, unknown>)[k] = walk(x);
+      return v;
+    }
+    return v;
+  };
+  return walk(value) as T;
 }

@@ -57,7 +57,7 @@ describe('secgate run: every scanner, as the real tools are invoked', () => {
     const trivy = c.find((x) => x.tool === 'TRIVY')!;
     expect(trivy.argv).toEqual(['image', '--format', 'json', '--output', expect.stringMatching(/trivy\.json$/), IMAGE]);
     const docker = c.find((x) => x.tool === 'DOCKER')!;
-    expect(docker.argv).toEqual(['run', '--rm', '-v', expect.stringMatching(/^\/.+:\/zap\/wrk\/:rw$/), 'ghcr.io/zaproxy/zaproxy:stable', 'zap-baseline.py', '-t', 'http://localhost:8080', '-J', 'secgate-zap.json']);
+    expect(docker.argv).toEqual(['run', '--rm', '--name', expect.stringMatching(/^secgate-[a-z-]+-[0-9a-f]{8}$/), '-v', expect.stringMatching(/^\/.+:\/zap\/wrk\/:rw$/), 'ghcr.io/zaproxy/zaproxy:stable', 'zap-baseline.py', '-t', 'http://localhost:8080', '-J', 'secgate-zap.json']);
     const npm = c.find((x) => x.tool === 'NPM')!;
     expect(npm.argv).toEqual(['audit', '--json']);
     expect(npm.cwd).toBe(join(dir, 'web'));
@@ -180,6 +180,17 @@ describe('secgate run fails closed: each failure mode exits 2 with its one line'
     expect(trivy.invocations![0]).toMatchObject({ executionSuccessful: false, exitSignalName: 'SIGKILL' });
   });
 
+  test('timeout in docker: the client process group is killed and the container removed by name', async () => {
+    const dir = one(`  zap: { target: "http://localhost:8080", timeout: "1s" }`);
+    const log = join(dir, 'calls.jsonl');
+    const r = await runCli(['run', '--quiet'], { cwd: dir, env: fakeEnv({ FAKE_ZAP_HANG: '1', FAKE_ARGS_LOG: log }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('secgate: error: zap: docker timed out after 1.0s and was stopped');
+    const docker = calls(log).filter((c) => c.tool === 'DOCKER');
+    const name = docker[0]!.argv[docker[0]!.argv.indexOf('--name') + 1];
+    expect(docker[1]!.argv).toEqual(['rm', '--force', name]);
+  });
+
   test('no report written', async () => {
     const dir = one(`  trivy: { target: "${IMAGE}" }`);
     const r = await runCli(['run'], { cwd: dir, env: fakeEnv({ FAKE_TRIVY_NO_REPORT: '1' }) });
@@ -260,6 +271,22 @@ describe('secrets', () => {
     }
     const trivy = sarifOf(dir).runs.find((x) => x.tool.driver.name === 'trivy')!;
     expect(trivy.invocations![0]!.commandLine).toContain("--registry-token '***'");
+  });
+
+  test('a token a scanner echoes into its report is redacted from the SARIF too', async () => {
+    const token = 'glpat-Zq8fK2mN4pR7sT1vX3yA';
+    const report = JSON.parse(readFileSync(join(process.cwd(), 'fixtures', 'reports', 'grype.json'), 'utf8')) as { matches: { vulnerability: { description?: string } }[] };
+    report.matches[0]!.vulnerability.description = `fetched with https://ci:${token}@gitlab.example.com/app.git`;
+    const file = join(mkdtempSync(join(tmpdir(), 'secgate-tok-')), 'grype.json');
+    writeFileSync(file, JSON.stringify(report));
+    const dir = webProject(`scanners:\n  grype: { target: "${IMAGE}" }\n`);
+    const r = await runCli(['run', '--report', 'markdown:out.md'], { cwd: dir, env: fakeEnv({ CI_JOB_TOKEN: token, FAKE_GRYPE_REPORT: file }) });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).not.toContain(token);
+    const sarif = readFileSync(join(dir, 'secgate.sarif'), 'utf8');
+    expect(sarif).not.toContain(token);
+    expect(sarif).toContain('fetched with https://ci:***@gitlab.example.com/app.git'); // the text itself is kept
+    expect(readFileSync(join(dir, 'out.md'), 'utf8')).not.toContain(token);
   });
 });
 

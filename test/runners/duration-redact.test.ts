@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { DURATION_PATTERN, formatDuration, parseDuration } from '../../src/runners/duration.js';
-import { formatCommandLine, makeRedactor, redactArgs, REDACTED } from '../../src/runners/redact.js';
+import { formatCommandLine, makeRedactor, redactArgs, redactDeep, REDACTED } from '../../src/runners/redact.js';
 import { fuzzRuns } from '../helpers/fuzz.js';
 
 describe('parseDuration', () => {
@@ -40,13 +40,13 @@ describe('parseDuration', () => {
 });
 
 describe('redaction', () => {
-  const env = { SONAR_TOKEN: 'squ_abcdef123456', DB_PASSWORD: 'hunter2hunter2', MY_KEY: 'not-a-secret-name', PATH: '/usr/bin', SHORT_TOKEN: 'ab' };
+  const env = { SONAR_TOKEN: 'squ_abcdef123456', DB_PASSWORD: 'hunter2hunter2', MY_KEY: 'not-a-secret-name', PATH: '/usr/bin', SHORT_TOKEN: 'true' };
 
   test('values of *TOKEN*/*PASSWORD* variables and named token_env variables are redacted anywhere', () => {
     const r = makeRedactor(env, ['MY_KEY']);
     expect(r('token=squ_abcdef123456 pw hunter2hunter2 key not-a-secret-name path /usr/bin')).toBe(`token=${REDACTED} pw ${REDACTED} key ${REDACTED} path /usr/bin`);
     // Too short to be told apart from ordinary text: left alone rather than blanking words.
-    expect(r('ab cd')).toBe('ab cd');
+    expect(r('enabled: true')).toBe('enabled: true');
   });
 
   test('URL credentials are redacted whatever the variable was called', () => {
@@ -62,7 +62,7 @@ describe('redaction', () => {
 
   test('no secret survives redaction, whatever surrounds it (property)', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 4, maxLength: 40 }).filter((s) => !s.includes('*')), fc.array(fc.string(), { maxLength: 4 }), (secret, around) => {
+      fc.property(fc.string({ minLength: 6, maxLength: 40 }).filter((s) => !s.includes('*')), fc.array(fc.string(), { maxLength: 4 }), (secret, around) => {
         const r = makeRedactor({ API_TOKEN: secret });
         const text = around.join(secret);
         const args = [...around, '--token', secret, `x${secret}y`];
@@ -71,6 +71,11 @@ describe('redaction', () => {
       }),
       { numRuns: fuzzRuns(100) },
     );
+  });
+
+  test('redactDeep: every string in a run, structure kept', () => {
+    const run = { tool: { driver: { name: 'trivy' } }, results: [{ message: { text: 'pull with squ_abcdef123456 failed' }, rank: 3 }], properties: { ok: true } };
+    expect(redactDeep(run, makeRedactor(env))).toEqual({ tool: { driver: { name: 'trivy' } }, results: [{ message: { text: `pull with ${REDACTED} failed` }, rank: 3 }], properties: { ok: true } });
   });
 
   test('command lines are quoted so they can be pasted', () => {

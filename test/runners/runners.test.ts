@@ -68,7 +68,7 @@ describe('grype runner', () => {
     const runs = await grypeRunner.run({ target: 'registry.example.com/app:1.2.3', runner: 'docker' }, h.ctx);
     const docker = calls(h.log).find((c) => c.tool === 'DOCKER')!;
     expect(docker.argv).toEqual([
-      'run', '--rm',
+      'run', '--rm', '--name', expect.stringMatching(/^secgate-grype-[0-9a-f]{8}$/),
       '-v', `${h.cwd}:/src:ro`,
       '-v', `${h.ctx.workDir}:/out:rw`,
       ...(existsSync('/var/run/docker.sock') ? ['-v', '/var/run/docker.sock:/var/run/docker.sock:rw'] : []),
@@ -119,7 +119,7 @@ describe('ZAP runner', () => {
     writeFileSync(join(h.cwd, 'zap-rules.conf'), '40012\tFAIL\t(Cross Site Scripting (Reflected))\n10038\tIGNORE\t(CSP)\n');
     const runs = await zapRunner.run({ target: 'https://shop.example.test', mode: 'full', rules: 'zap-rules.conf' }, h.ctx);
     const docker = calls(h.log).find((c) => c.tool === 'DOCKER')!;
-    expect(docker.argv.slice(4)).toEqual(['ghcr.io/zaproxy/zaproxy:stable', 'zap-full-scan.py', '-t', 'https://shop.example.test', '-J', 'secgate-zap.json', '-c', 'secgate-zap-rules.conf']);
+    expect(docker.argv.slice(6)).toEqual(['ghcr.io/zaproxy/zaproxy:stable', 'zap-full-scan.py', '-t', 'https://shop.example.test', '-J', 'secgate-zap.json', '-c', 'secgate-zap-rules.conf']);
     expect(readFileSync(join(h.ctx.workDir, 'secgate-zap-rules.conf'), 'utf8')).toContain('40012\tFAIL');
     expect(h.records[0]!.exitCode).toBe(1);
     expect(results(runs)).toBeGreaterThan(0);
@@ -130,7 +130,7 @@ describe('ZAP runner', () => {
     writeFileSync(join(h.cwd, 'openapi.json'), '{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{}}');
     await zapRunner.run({ mode: 'api', api_definition: 'openapi.json', api_format: 'openapi', network: 'host' }, h.ctx);
     const docker = calls(h.log).find((c) => c.tool === 'DOCKER')!;
-    expect(docker.argv).toEqual(['run', '--rm', '-v', `${h.ctx.workDir}:/zap/wrk/:rw`, '--network', 'host', 'ghcr.io/zaproxy/zaproxy:stable', 'zap-api-scan.py', '-t', '/zap/wrk/secgate-api-openapi.json', '-J', 'secgate-zap.json', '-f', 'openapi']);
+    expect(docker.argv).toEqual(['run', '--rm', '--name', expect.stringMatching(/^secgate-[a-z-]+-[0-9a-f]{8}$/), '-v', `${h.ctx.workDir}:/zap/wrk/:rw`, '--network', 'host', 'ghcr.io/zaproxy/zaproxy:stable', 'zap-api-scan.py', '-t', '/zap/wrk/secgate-api-openapi.json', '-J', 'secgate-zap.json', '-f', 'openapi']);
   });
 
   test('a target without http(s):// is refused before ZAP starts', async () => {
@@ -150,7 +150,7 @@ describe('ZAP runner', () => {
     writeFileSync(join(h.cwd, 'out', 'zap-report.json'), 'stale');
     const runs = await zapRunner.run({ mode: 'automation', plan: 'zap-plan.yaml', report: 'out/zap-report.json' }, h.ctx);
     const docker = calls(h.log).find((c) => c.tool === 'DOCKER')!;
-    expect(docker.argv).toEqual(['run', '--rm', '-v', `${h.cwd}:/zap/wrk/:rw`, 'ghcr.io/zaproxy/zaproxy:stable', 'zap.sh', '-cmd', '-autorun', '/zap/wrk/zap-plan.yaml']);
+    expect(docker.argv).toEqual(['run', '--rm', '--name', expect.stringMatching(/^secgate-[a-z-]+-[0-9a-f]{8}$/), '-v', `${h.cwd}:/zap/wrk/:rw`, 'ghcr.io/zaproxy/zaproxy:stable', 'zap.sh', '-cmd', '-autorun', '/zap/wrk/zap-plan.yaml']);
     expect(results(runs)).toBeGreaterThan(0);
 
     // Exit 1 is the plan reporting errors: a failure, even though a report exists.
