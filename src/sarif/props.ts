@@ -71,6 +71,15 @@ export function isSuppressed(r: Result): boolean {
   return (r.suppressions ?? []).some((s) => s.status === undefined || s.status === 'accepted');
 }
 
+/**
+ * Is this result a problem found? SARIF §3.27.9: `fail` (the default) is; `open` and `review`
+ * need a person to decide, so the gate counts them (it fails closed); `pass`, `notApplicable`
+ * and `informational` are records of checks, not findings (BinSkim, for one, writes them).
+ */
+export function isFinding(r: Result): boolean {
+  return r.kind === undefined || r.kind === 'fail' || r.kind === 'open' || r.kind === 'review';
+}
+
 export function isFixable(r: Result): boolean {
   const p = props(r);
   return (p.fixedVersions?.length ?? 0) > 0 || p.fixState === 'fixed';

@@ -1,5 +1,5 @@
 import type { Log } from 'sarif';
-import { eachResult, isSuppressed, severityOf, toolName, runSucceeded, runOptional } from './props.js';
+import { eachResult, isFinding, isSuppressed, severityOf, toolName, runSucceeded, runOptional } from './props.js';
 import { SEVERITIES, maxSeverity, type Severity } from './severity.js';
 
 export type SeverityCounts = Record<Severity, number>;
@@ -46,6 +46,7 @@ export function summarise(log: Log): Summary {
   let suppressed = 0;
   for (const { run, runIndex, result } of eachResult(log)) {
     if (result.baselineState === 'absent') continue; // fixed since the baseline: not a finding now
+    if (!isFinding(result)) continue; // a passed or not-applicable check
     if (isSuppressed(result)) {
       tools[runIndex]!.suppressed++;
       suppressed++;
