@@ -97,8 +97,10 @@ export function repoPath(uri: string | undefined): string | undefined {
   } catch {
     path = uri;
   }
-  if (path.split('/').includes('..')) return undefined;
-  return path.replace(/^\.\//, '');
+  path = path.replace(/^(\.\/)+/, '');
+  // Checked again after decoding: %2F and %2E%2E must not smuggle an absolute path or `..` in.
+  if (!path || path.startsWith('/') || path.startsWith('\\') || /^[a-z][a-z0-9+.-]*:/i.test(path) || path.split(/[\\/]/).includes('..')) return undefined;
+  return path;
 }
 
 function truncate(s: string, max: number): string {

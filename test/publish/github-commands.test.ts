@@ -86,6 +86,9 @@ describe('annotations', () => {
     expect(repoPath('/etc/passwd')).toBeUndefined();
     expect(repoPath('../outside.js')).toBeUndefined();
     expect(repoPath('src/a%20b.js')).toBe('src/a b.js');
+    expect(repoPath('%2Fetc%2Fpasswd')).toBeUndefined();
+    expect(repoPath('src/%2E%2E/%2E%2E/x')).toBeUndefined();
+    expect(repoPath('C%3A/Windows')).toBeUndefined();
   });
 
   it('nothing to annotate, nothing printed', () => {
