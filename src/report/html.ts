@@ -52,7 +52,7 @@ export function renderHtml(log: Log, opts: HtmlOptions = {}): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${forHtml(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${forHtml(clean(title, 200))}</title>
