@@ -46,4 +46,16 @@ describe("GitHub code scanning's upload limits", () => {
     const input = log(...Array.from({ length: 19 }, (_, i) => run(`tool${i}`, 1)), run('big', 25_001));
     expect(() => fitGithubLimits(input)).toThrow(/21 runs/);
   });
+
+  it('cuts a rule to 20 tags and a result to 1,000 locations, and leaves the input untouched', () => {
+    const big = run('semgrep', 2);
+    big.tool.driver.rules = [{ id: 'R', properties: { tags: Array.from({ length: 30 }, (_, i) => `t${i}`) } }];
+    big.results![0]!.locations = Array.from({ length: 1_200 }, (_, i) => ({ physicalLocation: { artifactLocation: { uri: `f${i}` } } }));
+    const out = fitGithubLimits(log(big)).runs[0]!;
+    expect(out.tool.driver.rules![0]!.properties!.tags).toEqual(Array.from({ length: 20 }, (_, i) => `t${i}`));
+    expect(out.results![0]!.locations).toHaveLength(1_000);
+    expect(out.results![1]).toBe(big.results![1]);
+    expect(big.tool.driver.rules![0]!.properties!.tags).toHaveLength(30);
+    expect(big.results![0]!.locations).toHaveLength(1_200);
+  });
 });
