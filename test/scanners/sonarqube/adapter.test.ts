@@ -231,7 +231,9 @@ describe('SonarQube fixtures written from the Web API documentation', () => {
   });
 
   it('forced onto something that is not a SonarQube response: a ReportError, never an empty run', () => {
-    expect(() => parseReport({ path: 'x.json', format: 'sonarqube' }, JSON.stringify({ data: [] }), { unknownSeverity: 'medium' })).toThrow(/not a SonarQube Web API response/);
+    expect(() => parseReport({ path: 'x.json', format: 'sonarqube' }, JSON.stringify({ data: [] }), { unknownSeverity: 'medium' })).toThrow(ReportError);
+    // and the adapter itself refuses it, whoever calls it
+    expect(() => sonarqubeJson.toRuns({ data: [] }, { file: 'x.json', category: 'x', unknownSeverity: 'medium' })).toThrow(/not a SonarQube Web API response/);
   });
 
   it('a quality gate status SonarQube does not have is a ReportError naming the JSON path', () => {
