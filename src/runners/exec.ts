@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { ScannerError } from '../errors.js';
 import { formatDuration } from './duration.js';
@@ -60,9 +61,12 @@ export async function execScanner(spec: ExecSpec, ctx: RunnerContext): Promise<E
   let tail = '';
 
   if (ctx.signal.aborted) throw stopped(spec, ctx, 0);
+  // Node reports a missing cwd as ENOENT too: said apart here, or it would read "not installed".
+  const cwd = spec.cwd ?? ctx.cwd;
+  if (!existsSync(cwd)) throw new ScannerError(spec.scanner, `the directory to run ${spec.file} in does not exist: ${cwd}`, `check scanners.${spec.scanner} in secgate.yml`);
 
   const child = execa(spec.file, spec.args, {
-    cwd: spec.cwd ?? ctx.cwd,
+    cwd,
     env: ctx.env,
     extendEnv: false,
     stdin: 'ignore',

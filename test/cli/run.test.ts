@@ -221,6 +221,13 @@ describe('secgate run fails closed: each failure mode exits 2 with its one line'
     expect(r.stderr).toContain('secgate: error: npm audit: failed with ENOLOCK: This command requires an existing lockfile. — npm audit needs a lock file');
   });
 
+  test('a scanner directory that does not exist is said as such, not as "not installed"', async () => {
+    const dir = project(`scanners:\n  npm-audit: { dir: "frontend" }\n`);
+    const r = await runCli(['run'], { cwd: dir, env: fakeEnv() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`secgate: error: npm-audit: the directory to run npm in does not exist: ${join(dir, 'frontend')} — check scanners.npm-audit in secgate.yml`);
+  });
+
   test('docker daemon down', async () => {
     const dir = one(`  trivy: { target: "${IMAGE}", runner: docker }`);
     const r = await runCli(['run'], { cwd: dir, env: fakeEnv({ FAKE_DOCKER_DAEMON_DOWN: '1' }) });
