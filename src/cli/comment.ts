@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Log } from 'sarif';
 import { ConfigError } from '../errors.js';
 import { readVerdict, type Verdict } from '../policy/verdict.js';
@@ -62,7 +62,7 @@ export async function publishAfterGate(log: Log, opts: AfterGateOptions, ctx: Cl
   let summaryWritten = false;
   try {
     if (ci.provider === 'github' && ci.actions && opts.github !== false) {
-      const warnings = await autoPublishGithub({ log, verdict, ci, sarifPath: opts.sarif, render, commands: opts.json ? ctx.stderr : ctx.stdout });
+      const warnings = await autoPublishGithub({ log, verdict, ci, sarifPath: opts.sarif, render, commands: opts.json ? ctx.stderr : ctx.stdout, pathPrefix: workspacePrefix(ci.workspace, ctx.cwd) });
       for (const w of warnings) await warn(w);
       summaryWritten = ci.stepSummaryPath !== undefined;
     }
@@ -76,6 +76,13 @@ export async function publishAfterGate(log: Log, opts: AfterGateOptions, ctx: Cl
   } catch (e) {
     await warn(`${e instanceof PublishError ? e.oneLine() : `publishing failed: ${(e as Error)?.message ?? String(e)}`} (the verdict is unchanged)`);
   }
+}
+
+/** secgate run in a subdirectory (working-directory): its relative paths, seen from the repository root. */
+export function workspacePrefix(workspace: string | undefined, cwd: string): string {
+  if (!workspace) return '';
+  const rel = relative(resolve(workspace), resolve(cwd));
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : '';
 }
 
 function renderer(log: Log, title?: string, key?: string): (maxChars: number) => string {

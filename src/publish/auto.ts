@@ -17,6 +17,8 @@ export interface AutoPublishInput {
   render: (maxChars: number) => string;
   /** Where workflow commands go (stdout; stderr when stdout carries --json). */
   commands: Writable;
+  /** Where secgate runs, relative to the repository root (GITHUB_WORKSPACE), '' at the root. */
+  pathPrefix?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function autoPublishGithub(input: AutoPublishInput): Promise<string
   const warnings: string[] = [];
   const { ci } = input;
   if (!ci.actions) return warnings;
-  const lines = annotationLines(input.log);
+  const lines = annotationLines(input.log, { pathPrefix: input.pathPrefix ?? '' });
   if (lines.length) input.commands.write(`${lines.join('\n')}\n`);
 
   if (ci.stepSummaryPath) {

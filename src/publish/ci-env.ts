@@ -22,6 +22,8 @@ export interface GithubCi {
   stepSummaryPath: string | undefined;
   outputPath: string | undefined;
   runUrl: string | undefined;
+  /** GITHUB_WORKSPACE: annotation paths are relative to it, not to where secgate runs. */
+  workspace: string | undefined;
 }
 
 export interface GitlabCi {
@@ -73,6 +75,7 @@ export function detectCi(env: Env, opts: DetectOptions = {}): CiEnvironment {
       stepSummaryPath: val(env, 'GITHUB_STEP_SUMMARY'),
       outputPath: val(env, 'GITHUB_OUTPUT'),
       runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+      workspace: val(env, 'GITHUB_WORKSPACE'),
     };
   }
   if (val(env, 'GITLAB_CI') === 'true' || val(env, 'CI_API_V4_URL')) {

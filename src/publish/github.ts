@@ -34,7 +34,7 @@ interface Candidate {
  * same CVE from two tools is one annotation), at most 10 per level — with one notice saying
  * how many more there are, so nobody mistakes the 10 shown for all of them.
  */
-export function annotationLines(log: Log): string[] {
+export function annotationLines(log: Log, opts: { pathPrefix?: string } = {}): string[] {
   const classes = new Map<string, Candidate>();
   for (const { run, runIndex, resultIndex, result } of eachResult(log)) {
     if (isSuppressed(result)) continue;
@@ -49,7 +49,7 @@ export function annotationLines(log: Log): string[] {
   let hidden = 0;
   for (const c of sorted) {
     const level = levelOf(c.severity);
-    if (shown[level].length < ANNOTATIONS_PER_LEVEL) shown[level].push(annotation(level, c));
+    if (shown[level].length < ANNOTATIONS_PER_LEVEL) shown[level].push(annotation(level, c, opts.pathPrefix ?? ''));
     else hidden++;
   }
   if (hidden > 0 && shown.notice.length === ANNOTATIONS_PER_LEVEL) {
@@ -66,10 +66,11 @@ export function annotationLines(log: Log): string[] {
   return lines;
 }
 
-function annotation(level: AnnotationLevel, c: Candidate): string {
+function annotation(level: AnnotationLevel, c: Candidate, prefix: string): string {
   const p = props(c.result);
   const region = c.result.locations?.[0]?.physicalLocation?.region;
-  const file = repoPath(locationUri(c.result));
+  const rel = repoPath(locationUri(c.result));
+  const file = rel && prefix ? `${prefix}/${rel}` : rel;
   const pkg = p.packageName ? ` in ${p.packageName}${p.packageVersion ? `@${p.packageVersion}` : ''}` : '';
   const fix = p.fixedVersions?.length ? ` (fixed in ${p.fixedVersions.join(', ')})` : '';
   const text = c.result.message.text ?? c.result.message.markdown ?? c.result.ruleId ?? 'finding';

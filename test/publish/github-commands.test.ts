@@ -120,3 +120,15 @@ describe('Link header', () => {
     expect(nextLink(null)).toBeUndefined();
   });
 });
+
+describe('annotations from a subdirectory', () => {
+  it('paths are made relative to the repository root (GITHUB_WORKSPACE)', async () => {
+    const { workspacePrefix } = await import('../../src/cli/comment.js');
+    expect(workspacePrefix('/home/runner/work/shop/shop', '/home/runner/work/shop/shop/services/api')).toBe('services/api');
+    expect(workspacePrefix('/home/runner/work/shop/shop', '/home/runner/work/shop/shop')).toBe('');
+    expect(workspacePrefix('/home/runner/work/shop/shop', '/tmp/elsewhere')).toBe('');
+    expect(workspacePrefix(undefined, '/x')).toBe('');
+    const lines = annotationLines(makeLog([{ severity: 'high', rule: 'R', uri: 'src/a.js', line: 3 }]), { pathPrefix: 'services/api' });
+    expect(parseCommand(lines[0]!)!.props['file']).toBe('services/api/src/a.js');
+  });
+});
