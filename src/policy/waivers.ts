@@ -18,6 +18,8 @@ export interface Waiver {
   source: string;
   /** Ids (glob): the rule id, the vulnerability id, or one of its aliases. */
   ids?: string[];
+  /** Match `ids` against the vulnerability's own id only, not its aliases (Grype without include-aliases). */
+  primaryIdOnly?: boolean;
   rules?: string[];
   tools?: string[];
   /** Package URL globs (no qualifiers). */
@@ -34,6 +36,8 @@ export interface Waiver {
   urlPatterns?: RegExp[];
   /** Only results of these kinds (a .trivyignore.yaml section, say). */
   kinds?: string[];
+  /** Only packages of these types (Grype's package.type: apk, npm, rpm …), compared with the result's ecosystem. */
+  ecosystems?: string[];
   /** Only results whose fixState is one of these (Grype's fix-state). */
   fixStates?: string[];
   reason: string;
@@ -97,7 +101,7 @@ export function fromConfig(w: WaiverConfig & { origin: string }): Waiver {
 /** Does the waiver's scope cover this result? (Expiry is not looked at here.) */
 export function waiverCovers(w: Waiver, run: Run, result: Result): boolean {
   const p = props(result);
-  if (w.ids && !anyGlob(w.ids, idsOf(result))) return false;
+  if (w.ids && !anyGlob(w.ids, w.primaryIdOnly ? [p.vulnerabilityId ?? result.ruleId] : idsOf(result))) return false;
   if (w.rules && !anyGlob(w.rules, [result.ruleId])) return false;
   if (w.tools && !w.tools.some((t) => toolMatches(t, toolName(run)))) return false;
   if (w.kinds && !w.kinds.includes(String(p.kind ?? run.properties?.['kind'] ?? ''))) return false;
@@ -117,6 +121,7 @@ export function waiverCovers(w: Waiver, run: Run, result: Result): boolean {
   if (w.urls && !anyGlob(w.urls, [p.url], { caseSensitive: true })) return false;
   if (w.urlPatterns && !(p.url && w.urlPatterns.some((re) => re.test(p.url!)))) return false;
   if (w.fixStates && !(p.fixState && w.fixStates.includes(p.fixState))) return false;
+  if (w.ecosystems && !(p.ecosystem && w.ecosystems.includes(p.ecosystem.toLowerCase()))) return false;
   return true;
 }
 
@@ -134,6 +139,7 @@ export function describeWaiver(w: Waiver): string {
   if (w.urls) parts.push(`url ${w.urls.join('|')}`);
   if (w.urlPatterns) parts.push(`url ~ ${w.urlPatterns.map((r) => r.source).join('|')}`);
   if (w.fixStates) parts.push(`fix-state ${w.fixStates.join('|')}`);
+  if (w.ecosystems) parts.push(`type ${w.ecosystems.join('|')}`);
   return parts.join(', ') || 'everything';
 }
 

@@ -129,6 +129,25 @@ describe("the scanners' ignore files", () => {
     expect(waivers[0]!.expiresAt).toBeUndefined();
   });
 
+  it('.grype.yaml: the vulnerability id is the match\'s own unless include-aliases: true', () => {
+    const ghsa = vulnRun('grype', 'sca', [{ id: 'GHSA-jfh8-c2jp-5v3q', aliases: ['CVE-2021-44228'], pkg: 'log4j-core', namespace: 'org.apache.logging.log4j', type: 'maven', version: '2.14.1', severity: 'critical' }]);
+    const plain = parseGrypeIgnore('ignore:\n  - vulnerability: CVE-2021-44228\n').waivers;
+    const aliased = parseGrypeIgnore('ignore:\n  - vulnerability: CVE-2021-44228\n    include-aliases: true\n').waivers;
+    expect(run('', [ghsa], plain).verdict.status).toBe('fail');
+    expect(run('', [ghsa], aliased).verdict.status).toBe('pass');
+  });
+
+  it('.grype.yaml: a rule narrowed by keys secgate cannot check is not applied (it would ignore more than Grype)', () => {
+    const r = parseGrypeIgnore('ignore:\n  - vulnerability: CVE-2022-0001\n    match-type: exact-indirect-match\n  - package: { name: lodash, type: npm, upstream-name: x }\n  - package: { name: lodash, type: npm }\n');
+    expect(r.problems).toEqual([
+      '.grype.yaml ignore[0]: uses match-type, which secgate cannot check on merged results; rule not applied',
+      '.grype.yaml ignore[1]: uses package.upstream-name, which secgate cannot check on merged results; rule not applied',
+    ]);
+    expect(r.waivers).toMatchObject([{ packageNames: ['lodash'], ecosystems: ['npm'] }]);
+    expect(run('', [log4j()], r.waivers).verdict.waivers![0]!.matched).toBe(1);
+    expect(run('', [log4j()], parseGrypeIgnore('ignore:\n  - package: { name: lodash, type: apk }\n').waivers).verdict.waivers![0]!.state).toBe('stale');
+  });
+
   it('.grype.yaml: package name + version + fix-state must all match', () => {
     const { waivers } = parseGrypeIgnore('ignore:\n  - vulnerability: CVE-2022-0001\n    fix-state: not-fixed\n    package: { name: lodash, version: 4.17.20 }\n  - fix-state: wont-fix\n  - vex-status: not_affected\n');
     expect(waivers).toHaveLength(2);
