@@ -1,4 +1,4 @@
-import type { Log, Result, Run } from 'sarif';
+import type { Log, ReportingDescriptor, Result, Run } from 'sarif';
 import { eachResult, isSuppressed, kindOf, locationUri, props, severityOf, startLine, toolName } from '../sarif/props.js';
 import { rank, type Severity } from '../sarif/severity.js';
 
@@ -42,7 +42,17 @@ export interface FindingView {
 
 export function findingsOf(log: Log): FindingView[] {
   const out: FindingView[] = [];
-  for (const { run, result } of eachResult(log)) out.push(viewOf(run, result));
+  // Rules by id, per run: results without ruleIndex would otherwise search the list each time.
+  const byRun = new Map<Run, Map<string, ReportingDescriptor>>();
+  for (const { run, result } of eachResult(log)) {
+    let rules = byRun.get(run);
+    if (!rules) {
+      rules = new Map();
+      for (const r of run.tool.driver.rules ?? []) if (!rules.has(r.id)) rules.set(r.id, r);
+      byRun.set(run, rules);
+    }
+    out.push(viewOf(run, result, rules));
+  }
   return out;
 }
 
@@ -66,9 +76,9 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function viewOf(run: Run, r: Result): FindingView {
+function viewOf(run: Run, r: Result, rulesById: Map<string, ReportingDescriptor>): FindingView {
   const p = props(r);
-  const rule = ruleOf(run, r);
+  const rule = ruleOf(run, r, rulesById);
   const ruleProps = (rule?.properties ?? {}) as { tags?: unknown; cwe?: unknown };
   const tags = strings(p.tags ?? ruleProps.tags);
   const cwe = strings(p.cwe ?? ruleProps.cwe);
@@ -111,10 +121,10 @@ function viewOf(run: Run, r: Result): FindingView {
   };
 }
 
-function ruleOf(run: Run, r: Result) {
+function ruleOf(run: Run, r: Result, rulesById: Map<string, ReportingDescriptor>): ReportingDescriptor | undefined {
   const rules = run.tool.driver.rules ?? [];
   if (typeof r.ruleIndex === 'number' && rules[r.ruleIndex]) return rules[r.ruleIndex];
-  return r.ruleId !== undefined ? rules.find((x) => x.id === r.ruleId) : undefined;
+  return r.ruleId !== undefined ? rulesById.get(r.ruleId) : undefined;
 }
 
 function strings(x: unknown): string[] {
