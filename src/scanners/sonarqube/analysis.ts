@@ -168,6 +168,7 @@ export async function searchAllIssues(client: SonarClient, params: Params): Prom
       throw new ScannerError('sonarqube', `more than ${SEARCH_CAP} issues were created within one second (${sonarDate(from)}); the search cannot be split further`, 'narrow the query (branch / pull_request) — secgate does not truncate results');
     }
     const mid = from + Math.floor((to - from) / 2000) * 1000;
+    if (mid <= from || mid >= to) throw new ScannerError('sonarqube', `cannot split the issue search between ${sonarDate(from)} and ${sonarDate(to)}`, 'narrow the query (branch / pull_request) — secgate does not truncate results');
     await split(from, mid);
     await split(mid, to);
   };
