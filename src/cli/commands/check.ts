@@ -18,7 +18,7 @@ export const checkCommand: CommandDefinition = (program, ctx, done) => {
     .option('--diff-base <ref>', 'git ref: code findings on lines changed since it, and dependency findings on packages changed in package-lock.json, are new')
     .addOption(new Option('--vex <file>', 'OpenVEX or CycloneDX VEX document (repeatable; added to secgate.yml vex:)').argParser(collect).default([]))
     .option('--json', 'print the verdict as JSON on stdout (the table goes to stderr)')
-    .addOption(new Option('--report <format:path>', 'also write a report: console, markdown, junit, codequality, html or sarif (repeatable), e.g. junit:secgate-junit.xml').argParser(collect).default([]))
+    .addOption(new Option('--report <format:path>', 'also write a report in any format of `secgate report` (repeatable), e.g. junit:secgate-junit.xml, codequality:gl-code-quality.json, html:secgate.html').argParser(collect).default([]))
     .option('--comment', 'post or update the sticky PR/MR comment (GitHub: GITHUB_TOKEN; GitLab: SECGATE_GITLAB_TOKEN)')
     .option('--no-github', 'in GitHub Actions, do not write annotations, the job summary or step outputs')
     .option('-q, --quiet', 'print only the verdict line')
