@@ -61,6 +61,18 @@ describe('renderMarkdown', () => {
     expect(top).not.toContain('CVE-2023-0464');
   });
 
+  it('an error verdict says no verdict was possible and marks the failed scanner', () => {
+    const log = sample();
+    const v = (log.properties!['secgate'] as { verdict: { status: string; reasons: unknown[]; summary: { tools: { succeeded: boolean }[] } } }).verdict;
+    v.status = 'error';
+    v.reasons = [{ code: 'scanner-failed', message: 'trivy (trivy-trivy) failed: exit status 1' }];
+    v.summary.tools[2]!.succeeded = false;
+    const md = renderMarkdown(log, { maxChars: GITHUB_COMMENT_MAX_CHARS });
+    expect(md.split('\n')[0]).toBe('## ⛔ secgate: ERROR — no verdict possible');
+    expect(md).toContain('| `trivy` `trivy-trivy` **(FAILED)** |');
+    expect(md).toContain('### ⛔ scanner\\-failed');
+  });
+
   it('escapes the title', () => {
     expect(renderMarkdown(sample(), { maxChars: 10_000, title: '<b>@x</b>' }).split('\n')[0]).toContain('\\<b\\>\\@&#8203;x\\<\\/b\\>');
   });
