@@ -49,6 +49,9 @@ export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
       progress: progressFor(opts, ctx),
       signal: interrupt.signal,
       keepWorkDirs: opts.keepWork ?? false,
+      onWorkRoot: (dir) => {
+        if (opts.keepWork) ctx.stderr.write(`secgate: the scanners' work directories are kept in ${dir}\n`);
+      },
     });
   } finally {
     process.removeListener('SIGINT', onSigint);

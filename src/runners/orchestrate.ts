@@ -22,8 +22,9 @@ export interface OrchestrateOptions {
   progress?: Progress;
   /** Aborts every job (Ctrl-C). */
   signal?: AbortSignal;
-  /** Keep the per-scanner work directories (debugging). */
+  /** Keep the per-scanner work directories (debugging); told where they are. */
   keepWorkDirs?: boolean;
+  onWorkRoot?: (dir: string) => void;
 }
 
 export interface JobOutcome {
@@ -46,6 +47,7 @@ export async function runJobs(jobs: readonly Job[], opts: OrchestrateOptions): P
   const progress = opts.progress ?? silentProgress;
   const limit = pLimit(Math.max(1, opts.concurrency));
   const root = await mkdtemp(join(tmpdir(), 'secgate-run-'));
+  opts.onWorkRoot?.(root);
   try {
     return await Promise.all(jobs.map((job) => limit(() => runJob(job, root, opts, progress))));
   } finally {

@@ -330,6 +330,14 @@ describe('secgate run: selection and configuration', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  test('--keep-work keeps the raw reports and says where', async () => {
+    const dir = webProject(`scanners:\n  grype: { target: "${IMAGE}" }\n`);
+    const r = await runCli(['run', '--keep-work', '--quiet'], { cwd: dir, env: fakeEnv() });
+    const kept = /work directories are kept in (\S+)/.exec(r.stderr)?.[1];
+    expect(kept).toBeTruthy();
+    expect(JSON.parse(readFileSync(join(kept!, 'grype', 'grype.json'), 'utf8'))).toHaveProperty('matches');
+  });
+
   test('nothing configured is a config error, not a pass', async () => {
     const dir = project('version: 1\n');
     const r = await runCli(['run'], { cwd: dir, env: fakeEnv() });

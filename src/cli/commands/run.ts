@@ -22,7 +22,7 @@ export const runCommand: CommandDefinition = (program, ctx, done) => {
     .option('--no-github', 'in GitHub Actions, do not write annotations, the job summary or step outputs')
     .option('-q, --quiet', 'no progress; print only the verdict line (and one line per failed scanner)')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
-    .option('--keep-work', 'keep the scanners\' work directories with their raw reports ($TMPDIR/secgate-run-*)')
+    .option('--keep-work', 'keep the scanners\' work directories with their raw reports, and say where')
     .option('--apply', 'run the actions: configured in secgate.yml (default: dry run, each says what it would do)')
     .option('--history <file>', 'append a summary line to this history file (for secgate trend; also: history: in secgate.yml)')
     .option('--debug', 'print stack traces for errors')
