@@ -43,8 +43,9 @@ export function annotationLines(log: Log, opts: { pathPrefix?: string } = {}): s
     const prev = classes.get(key);
     if (!prev || rank(c.severity) > rank(prev.severity)) classes.set(key, c);
   }
-  // Stable: severity first, then report order (Map keeps insertion order; sort is stable).
-  const sorted = [...classes.values()].sort((a, b) => rank(b.severity) - rank(a.severity));
+  // Severity, then GitHub's security-severity score (CVSS 9.8 before 9.1), then report order (stable sort).
+  const score = (c: Candidate) => Number(props(c.result)['security-severity'] ?? 0) || 0;
+  const sorted = [...classes.values()].sort((a, b) => rank(b.severity) - rank(a.severity) || score(b) - score(a));
   const shown: Record<AnnotationLevel, string[]> = { error: [], warning: [], notice: [] };
   let hidden = 0;
   for (const c of sorted) {

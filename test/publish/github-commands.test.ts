@@ -132,3 +132,15 @@ describe('annotations from a subdirectory', () => {
     expect(parseCommand(lines[0]!)!.props['file']).toBe('services/api/src/a.js');
   });
 });
+
+describe('annotation order within a severity', () => {
+  it('the higher security-severity score first (CVSS 9.8 before 9.1)', () => {
+    const log = makeLog([{ severity: 'critical', rule: 'LOW-SCORE' }, { severity: 'critical', rule: 'HIGH-SCORE' }]);
+    const results = log.runs[0]!.results!;
+    results.find((r) => r.ruleId === 'LOW-SCORE')!.properties!['security-severity'] = '9.1';
+    results.find((r) => r.ruleId === 'HIGH-SCORE')!.properties!['security-severity'] = '9.8';
+    const titles = annotationLines(log).map((l) => parseCommand(l)!.props['title']);
+    expect(titles[0]).toContain('HIGH-SCORE');
+    expect(titles[1]).toContain('LOW-SCORE');
+  });
+});
