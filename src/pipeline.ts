@@ -40,7 +40,7 @@ export function gate(input: GateInput): GateOutput {
   const log = mergeRuns(input.runs);
   correlate(log);
   const baseline = compareWithBaseline(log, input);
-  const waivers = applyWaivers(log, [...input.config.waivers.map(fromConfig), ...(input.ignoreFileWaivers ?? [])], { now: input.now, maxDays: policy.waiver_max_days, warnDays: policy.waiver_warn_days });
+  const waivers = applyWaivers(log, [...(input.config.waivers ?? []).map(fromConfig), ...(input.ignoreFileWaivers ?? [])], { now: input.now, maxDays: policy.waiver_max_days ?? 365, warnDays: policy.waiver_warn_days ?? 14 });
   const vex = applyVex(log, input.vex ?? []);
   const verdict = evaluatePolicy(log, policy, { waivers, vex, ...(baseline ? { baseline } : {}) });
   embedVerdict(log, verdict);

@@ -36,8 +36,8 @@ export async function readPolicyInputs(cwd: string, config: Config, opts: Policy
   const [baseline, changes, ignore, vex] = await Promise.all([
     opts.baseline ? readBaseline(resolve(cwd, opts.baseline), opts.baseline) : undefined,
     opts.diffBase ? readChanges(cwd, opts.diffBase) : undefined,
-    config.policy.ignore_files ? readIgnoreFiles(cwd) : { waivers: [], problems: [] },
-    Promise.all([...config.vex, ...(opts.vex ?? [])].map((f) => readVex(resolve(cwd, f), f))),
+    config.policy.ignore_files !== false ? readIgnoreFiles(cwd) : { waivers: [], problems: [] },
+    Promise.all([...(config.vex ?? []), ...(opts.vex ?? [])].map((f) => readVex(resolve(cwd, f), f))),
   ]);
   notes.push(...ignore.problems);
   return { baseline, changes, ignoreFileWaivers: ignore.waivers, vex, notes };
