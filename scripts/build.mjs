@@ -9,6 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 
+// Some CommonJS dependencies call require(); give the ESM bundles one.
+const banner = { js: "import { createRequire as __secgateCreateRequire } from 'node:module'; const require = __secgateCreateRequire(import.meta.url);" };
+
 await build({
   entryPoints: [join(root, 'src/cli.ts')],
   outdir: join(root, 'dist'),
@@ -21,14 +24,14 @@ await build({
   minifySyntax: true,
   chunkNames: 'chunks/[name]-[hash]',
   define: { __SECGATE_VERSION__: JSON.stringify(pkg.version) },
-  // Some CommonJS dependencies call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __secgateCreateRequire } from 'node:module'; const require = __secgateCreateRequire(import.meta.url);" },
+  banner,
   logLevel: 'warning',
 });
 
 // The config schema, generated from the same TypeScript the loader validates with.
 const tmp = join(root, 'dist', '.schema.mjs');
-await build({ entryPoints: [join(root, 'src/config/schema.ts')], outfile: tmp, bundle: true, format: 'esm', platform: 'node', logLevel: 'warning' });
+// The schema is composed from the runner registry (each runner's config keys), which pulls in execa.
+await build({ entryPoints: [join(root, 'src/config/schema.ts')], outfile: tmp, bundle: true, format: 'esm', platform: 'node', banner, logLevel: 'warning' });
 const { configSchema } = await import(pathToFileURL(tmp).href);
 rmSync(tmp);
 mkdirSync(join(root, 'schema'), { recursive: true });
