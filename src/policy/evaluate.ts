@@ -78,8 +78,17 @@ function waiverWarnings(context: VerdictContext): Reason[] {
     const who = `for ${w.scope}`;
     if (w.state === 'expired') out.push({ code: 'waiver-expired', rule: w.origin, message: `waiver ${who} expired on ${w.expires}${w.matched ? `; ${w.matched} finding${w.matched === 1 ? '' : 's'} it covered count again` : ''} — renew it with a new date or fix the findings` });
     else if (w.state === 'expiring') out.push({ code: 'waiver-expiring', rule: w.origin, message: `waiver ${who} expires ${w.expires} (in ${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'}); ${w.matched} finding${w.matched === 1 ? '' : 's'} will count again` });
-    else if (w.state === 'stale') out.push({ code: 'waiver-stale', rule: w.origin, message: `waiver ${who} matched nothing — remove it` });
+    else if (w.state === 'stale' && w.source === 'secgate') out.push({ code: 'waiver-stale', rule: w.origin, message: `waiver ${who} matched nothing — remove it` });
   }
+  // A scanner's ignore file often lists ids for scans this job does not run: one line per file, not per entry.
+  const staleByFile = new Map<string, number>();
+  for (const w of context.waivers ?? []) {
+    if (w.state === 'stale' && w.source !== 'secgate') {
+      const file = w.origin.replace(/(:\d+| [a-z]+\[\d+\])$/, '');
+      staleByFile.set(file, (staleByFile.get(file) ?? 0) + 1);
+    }
+  }
+  for (const [file, n] of staleByFile) out.push({ code: 'waiver-stale', rule: file, message: `${n} entr${n === 1 ? 'y' : 'ies'} of ${file} matched nothing (listed by \`secgate explain\`)` });
   return out;
 }
 

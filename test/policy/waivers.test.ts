@@ -100,6 +100,13 @@ describe("the scanners' ignore files", () => {
     expect(verdict.waivers!.map((w) => w.state)).toEqual(['no-expiry', 'expired']);
   });
 
+  it('stale ignore-file entries are one warning per file, not one per entry', () => {
+    const { waivers } = parseTrivyIgnore('CVE-2030-1\nCVE-2030-2\nDS002\n');
+    const v = run('', [log4j()], waivers).verdict;
+    expect(v.waivers!.map((w) => w.state)).toEqual(['stale', 'stale', 'stale']);
+    expect(v.warnings.filter((w) => w.code === 'waiver-stale').map((w) => w.message)).toEqual(['3 entries of .trivyignore matched nothing (listed by `secgate explain`)']);
+  });
+
   it.skipIf(!HAVE_CORPUS)(`Trivy's own .trivyignore test file (corpus) ${HAVE_CORPUS ? '' : NO_CORPUS_REASON}`, () => {
     const { waivers, problems } = parseTrivyIgnore(readFileSync(corpusPath('trivy/trivy-ignore/.trivyignore'), 'utf8'));
     expect(problems).toEqual([]);
