@@ -5,7 +5,16 @@ import { main } from './cli/main.js';
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    // Any other failure to write (stdout on a full disk, /dev/full): no verdict reached the reader,
+    // so exit 2 with one line, never an uncaught exception (exit 1 would read as "policy violated").
+    if (stream === process.stdout) {
+      try {
+        process.stderr.write(`secgate: error: cannot write to stdout: ${e.code ?? e.message} — free space or redirect the output elsewhere\n`);
+      } catch {
+        /* stderr is gone too: the exit code still says it */
+      }
+    }
+    process.exit(2);
   });
 }
 

@@ -65,7 +65,7 @@ export function parseConfig(text: string, file: string, profile?: string): Confi
   }
   const raw: unknown = doc.toJS() ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`${file}: the configuration must be a mapping (key: value), not ${Array.isArray(raw) ? 'a list' : typeof raw}`);
+    throw new ConfigError(`${file}: the configuration must be a mapping (key: value), not ${Array.isArray(raw) ? 'a list' : typeof raw}`, 'start from `secgate init`, or see schema/secgate.schema.json');
   }
   const problem = validate(raw);
   if (problem) {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { OutputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { HistoryEntry } from './entry.js';
 
@@ -12,7 +13,8 @@ export async function appendHistory(path: string, entry: HistoryEntry): Promise<
   try {
     before = await readFile(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new OutputError(`cannot read the history file ${path} to append to it: ${code ?? (e as Error).message}`, 'point --history (or history: in secgate.yml) at a writable file', { cause: e });
   }
   if (before && !before.endsWith('\n')) before += '\n';
   await writeFileAtomic(path, `${before}${JSON.stringify(entry)}\n`);

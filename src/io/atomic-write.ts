@@ -28,7 +28,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
       code === 'ENOSPC' ? 'the disk is full'
       : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
       : code === 'EROFS' ? 'the file system is read-only'
-      : code === 'ENOTDIR' || code === 'EISDIR' ? 'the path is not a writable file location'
+      : code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' ? 'the path is not a writable file location'
       : (e as Error).message;
     throw new OutputError(`cannot write ${path}: ${why}`, 'choose a writable output path', { cause: e });
   }

@@ -34,7 +34,7 @@ export async function readReport(input: ReportInput, opts: ReadOptions): Promise
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a report' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new ReportError(input.path, why, code === 'ENOENT' ? 'check the path, or that the scanner step before this one wrote its report' : undefined);
+    throw new ReportError(input.path, why, code === 'ENOENT' ? 'check the path, or that the scanner step before this one wrote its report' : code === 'EISDIR' ? 'name the report files inside it' : 'check the file\'s permissions');
   }
   return parseReport(input, buf.toString('utf8'), opts);
 }
@@ -85,6 +85,15 @@ export function parseReport(input: ReportInput, text: string, opts: ReadOptions)
   const category = `${adapter.id}-${slug(basename(path).replace(/\.[^.]*$/, ''))}`;
   try {
     const runs = adapter.toRuns(input2, { file: path, category, unknownSeverity: opts.unknownSeverity, ...(opts.skipMalformedLines ? { skipMalformedLines: true } : {}) });
+    // A forced format that does not fit the document: another tool's report (or `{}`) read as this
+    // format converts to zero findings and would pass the gate.
+    if (forced && !runs.some((r) => r.results?.length) && !safeDetect(forced, input2)) {
+      throw new ReportError(
+        path,
+        `is not ${forced.title}${forced.input === 'json' ? describeShape(doc) : ''}`,
+        'the file holds another report, or the scanner wrote another format (check its arguments); drop --format to let secgate detect it',
+      );
+    }
     return { path, format: adapter.id, runs };
   } catch (e) {
     if (e instanceof ShapeError) {

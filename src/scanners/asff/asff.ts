@@ -67,6 +67,8 @@ export function severityFromNormalized(n: number): Severity {
 }
 
 export function severityOfFinding(f: Obj, path: string): { severity: Severity | undefined; native: string | undefined } {
+  // Severity of another type is drift, not "no severity": read as unknown it could pass the gate.
+  if (f['Severity'] !== undefined && f['Severity'] !== null) obj(f['Severity'], `${path}.Severity`);
   const s = isObj(f['Severity']) ? f['Severity'] : isObj(f['FindingProviderFields']) && isObj(f['FindingProviderFields']['Severity']) ? f['FindingProviderFields']['Severity'] : {};
   const label = optStr(s['Label'], `${path}.Severity.Label`);
   if (label) return { severity: parseSeverityLabel(label), native: label };
@@ -138,8 +140,8 @@ function addFinding(b: RunBuilder, f: Obj, path: string): boolean {
   const id = ident(f['Id'], `${path}.Id`);
   const productArn = ident(f['ProductArn'], `${path}.ProductArn`);
   const generator = optStr(f['GeneratorId'], `${path}.GeneratorId`)?.trim() || 'asff';
-  const title = optStr(f['Title'], `${path}.Title`) ?? generator;
-  const description = optStr(f['Description'], `${path}.Description`);
+  const title = optStr(f['Title'], `${path}.Title`)?.trim() || generator;
+  const description = optStr(f['Description'], `${path}.Description`)?.trim() || undefined;
   const fpf = isObj(f['FindingProviderFields']) ? f['FindingProviderFields'] : {};
   const types = [...optArr(f['Types'] ?? fpf['Types'], `${path}.Types`)].filter((t): t is string => typeof t === 'string');
   const resources = optArr(f['Resources'], `${path}.Resources`).filter(isObj);

@@ -107,7 +107,8 @@ export const zapRunner: ScannerRunner<ZapRunConfig> = {
     await rm(join(wrk, REPORT), { force: true });
     ctx.progress(`${mode} scan of ${target}`);
     const { exitCode, stderrTail } = await execScanner(spec, ctx);
-    return readScannerOutput('zap', { name: 'zap.json', path: join(wrk, REPORT), exit: { exitCode, stderrTail } }, ctx);
+    // -J asks for the traditional JSON report: anything else in that file is not ZAP's answer.
+    return readScannerOutput('zap', { name: 'zap.json', path: join(wrk, REPORT), format: 'zap-json', exit: { exitCode, stderrTail } }, ctx);
   },
 };
 
