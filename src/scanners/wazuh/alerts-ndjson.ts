@@ -76,7 +76,7 @@ function ruleOf(x: unknown, path: string): RuleFacts {
   return {
     id: optStr(r['id'], `${path}.id`)?.trim() || 'unknown',
     level: optNum(r['level'], `${path}.level`),
-    description: optStr(r['description'], `${path}.description`),
+    description: optStr(r['description'], `${path}.description`)?.trim() || undefined,
     groups: strings(r['groups'], `${path}.groups`),
     mitre,
     compliance: complianceOf(r, path),
@@ -122,7 +122,7 @@ function addAlert(b: RunBuilder, a: Obj, path: string): boolean {
     if (result !== undefined && result !== 'failed') return false;
     const policyId = optStr(sca['policy_id'], `${sp}.policy_id`) ?? optStr(sca['policy'], `${sp}.policy`) ?? 'sca';
     const checkId = ident(check['id'], `${sp}.check.id`);
-    const title = optStr(check['title'], `${sp}.check.title`) ?? `SCA check ${checkId}`;
+    const title = optStr(check['title'], `${sp}.check.title`)?.trim() || `SCA check ${checkId}`;
     const compliance = isObj(check['compliance']) ? complianceOf(check['compliance'], `${sp}.check.compliance`, Object.keys(check['compliance'])) : {};
     const file = strings(check['file'], `${sp}.check.file`)[0] ?? strings(check['directory'], `${sp}.check.directory`)[0];
     const ruleId = `sca/${policyId}/${checkId}`;
@@ -169,7 +169,7 @@ function addAlert(b: RunBuilder, a: Obj, path: string): boolean {
   }
 
   if (rule.groups.includes('rootcheck') || location === 'rootcheck') {
-    const title = optStr(data['title'], `${path}.data.title`) ?? rule.description ?? 'rootcheck event';
+    const title = optStr(data['title'], `${path}.data.title`)?.trim() || rule.description || 'rootcheck event';
     const file = optStr(data['file'], `${path}.data.file`) ?? (fullLog ? /'([^']+)'/.exec(fullLog)?.[1] : undefined);
     declareRule(b, rule);
     b.add({
@@ -228,7 +228,7 @@ function addVulnerability(b: RunBuilder, v: Obj, vp: string, rule: RuleFacts, ag
     ...(c2 !== undefined ? [{ score: c2, version: '2', source: 'wazuh' }] : []),
     ...(sb !== undefined && c3 === undefined ? [{ score: sb, source: 'wazuh' }] : []),
   ];
-  const title = optStr(v['title'], `${vp}.title`);
+  const title = optStr(v['title'], `${vp}.title`)?.trim() || undefined;
   const rationale = optStr(v['rationale'], `${vp}.rationale`) ?? optStr(v['description'], `${vp}.description`);
   const refs = [...strings(v['references'], `${vp}.references`), ...strings(v['reference'], `${vp}.reference`)];
   const cwe = optStr(v['cwe_reference'], `${vp}.cwe_reference`);

@@ -49,7 +49,7 @@ function convert(doc: Obj, ctx: AdapterContext): Run {
       ...(cvss3 ? [{ score: cvss3, version: '3', source: 'wazuh' }] : []),
       ...(cvss2 ? [{ score: cvss2, version: '2', source: 'wazuh' }] : []),
     ];
-    const title = optStr(it['title'], `${path}.title`);
+    const title = optStr(it['title'], `${path}.title`)?.trim() || undefined;
     const condition = optStr(it['condition'], `${path}.condition`);
     const status = optStr(it['status'], `${path}.status`);
     const refs = optArr(it['external_references'], `${path}.external_references`).filter((u): u is string => typeof u === 'string');

@@ -69,7 +69,7 @@ function addHit(b: ReturnType<typeof newWazuhBuilder>, h: Obj, path: string): vo
   const score = isObj(v['score']) ? optNum(v['score']['base'], `${sp}.vulnerability.score.base`) : undefined;
   const scoreVersion = isObj(v['score']) ? optStr(v['score']['version'], `${sp}.vulnerability.score.version`) : undefined;
   const cvss: CvssScore[] = score !== undefined ? [{ score, ...(scoreVersion ? { version: scoreVersion } : {}), source: 'wazuh' }] : [];
-  const description = optStr(v['description'], `${sp}.vulnerability.description`);
+  const description = optStr(v['description'], `${sp}.vulnerability.description`)?.trim() || undefined;
   const refs = strings(v['reference'], `${sp}.vulnerability.reference`);
   const scanner = isObj(v['scanner']) ? v['scanner'] : {};
   const cti = optStr(scanner['reference'], `${sp}.vulnerability.scanner.reference`);
