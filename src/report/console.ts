@@ -101,7 +101,7 @@ function verdictLine(c: ChalkInstance, v: Verdict | undefined, distinct: number)
     case 'fail':
       return `${c.red.bold('FAIL')} — ${v.reasons.length} policy rule${v.reasons.length === 1 ? '' : 's'} violated`;
     default:
-      return `${c.red.bold('ERROR')} — no verdict possible: ${v.reasons.filter((r) => r.code === 'scanner-failed').length} scanner(s) failed`;
+      return `${c.red.bold('ERROR')} — no verdict possible: ${noVerdictWhy(v)}`;
   }
 }
 
@@ -124,4 +124,12 @@ export function displayUri(uri: string): string {
   } catch {
     return uri;
   }
+}
+
+/** Why there is no verdict: failed scanners and/or required scans that did not run. */
+function noVerdictWhy(v: Verdict): string {
+  const failed = v.reasons.filter((r) => r.code === 'scanner-failed').length;
+  const missing = v.reasons.filter((r) => r.code === 'required-scan-missing').length;
+  const parts = [failed ? `${failed} scanner(s) failed` : '', missing ? `${missing} required scan(s) missing` : ''].filter(Boolean);
+  return parts.join(', ') || 'see the reasons below';
 }
