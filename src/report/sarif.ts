@@ -1,5 +1,6 @@
 import type { Log } from 'sarif';
 import type { Reporter } from './types.js';
+import { prettyJsonChunks } from '../io/json-chunks.js';
 
 /** The log itself, pretty-printed with a stable key order (the order it was built in). */
 export const sarifReporter: Reporter = {
@@ -20,5 +21,19 @@ const INVISIBLE_IN_JSON = /[\u0080-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\
  * inert when the file is printed (they can only occur inside strings, so this is always valid).
  */
 export function sarifJson(log: Log): string {
-  return `${JSON.stringify(log, null, 2).replace(INVISIBLE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  return `${escapeInvisible(JSON.stringify(log, null, 2))}\n`;
+}
+
+/**
+ * sarifJson(log) in pieces (their concatenation is byte for byte the same text), for writers:
+ * a log of 100,000 results is too big to hold as one string. Each piece is whole JSON tokens,
+ * so escaping piece by piece is the same as escaping the whole.
+ */
+export function* sarifChunks(log: Log): Generator<string> {
+  for (const piece of prettyJsonChunks(log)) yield escapeInvisible(piece);
+  yield '\n';
+}
+
+function escapeInvisible(json: string): string {
+  return json.replace(INVISIBLE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
