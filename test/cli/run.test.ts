@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
@@ -336,6 +336,7 @@ describe('secgate run: selection and configuration', () => {
     const kept = /work directories are kept in (\S+)/.exec(r.stderr)?.[1];
     expect(kept).toBeTruthy();
     expect(JSON.parse(readFileSync(join(kept!, 'grype', 'grype.json'), 'utf8'))).toHaveProperty('matches');
+    rmSync(kept!, { recursive: true, force: true });
   });
 
   test('nothing configured is a config error, not a pass', async () => {
