@@ -1,4 +1,4 @@
-import type { Log } from 'sarif';
+import type { Log, Result, Run } from 'sarif';
 import type { PolicyConfig, ThresholdRule } from '../config/sections/policy.js';
 import { eachResult, isSuppressed, locationUri, props, runOptional, runSucceeded, severityOf, startLine, toolName } from '../sarif/props.js';
 import { rank } from '../sarif/severity.js';
@@ -116,7 +116,7 @@ function checkThreshold(log: Log, rule: ThresholdRule, name: string, top: number
   };
 }
 
-export function findingRef(run: Parameters<typeof toolName>[0], result: Parameters<typeof props>[0]): FindingRef {
+export function findingRef(run: Run, result: Result): FindingRef {
   const p = props(result);
   const ref: FindingRef = {
     tool: toolName(run),
