@@ -39,7 +39,7 @@ export function typesFor(f: ExportFinding): string[] {
   switch (f.kind) {
     case 'secret': return ['Sensitive Data Identifications/Security'];
     case 'iac': return ['Software and Configuration Checks/Industry and Regulatory Standards'];
-    case 'license': return ['Software and Configuration Checks/Licensing'];
+    case 'license': return ['Software and Configuration Checks/Industry and Regulatory Standards'];
     case 'runtime': return [tags.some((t) => t.startsWith('mitre-attack:')) ? 'TTPs' : 'Unusual Behaviors/VM'];
     default: return ['Software and Configuration Checks/Vulnerabilities'];
   }

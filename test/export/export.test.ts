@@ -33,7 +33,9 @@ function checkFinding(f: AsffFinding): string[] {
   if (!/^\d{12}$/.test(String(f['AwsAccountId']))) problems.push(`${f.Id}: AwsAccountId`);
   for (const k of ['CreatedAt', 'UpdatedAt']) if (Number.isNaN(Date.parse(String(f[k])))) problems.push(`${f.Id}: ${k} not a timestamp`);
   if (!LABELS.includes((f['Severity'] as { Label: string }).Label)) problems.push(`${f.Id}: Severity.Label`);
-  for (const t of f['Types'] as string[]) if (t.split('/').length > 3) problems.push(`${f.Id}: Types ${t}`);
+  // ASFF Types: namespace/category/classifier, the namespace one of the five the ASFF reference lists.
+  const NAMESPACES = ['Software and Configuration Checks', 'TTPs', 'Effects', 'Unusual Behaviors', 'Sensitive Data Identifications'];
+  for (const t of f['Types'] as string[]) if (t.split('/').length > 3 || !NAMESPACES.includes(t.split('/')[0]!)) problems.push(`${f.Id}: Types ${t}`);
   if (String(f['Title']).length > 256 || String(f['Description']).length > 1024) problems.push(`${f.Id}: Title/Description too long`);
   for (const r of f['Resources'] as Record<string, unknown>[]) for (const k of RESOURCE_REQUIRED) if (!r[k]) problems.push(`${f.Id}: Resource.${k}`);
   return problems;
