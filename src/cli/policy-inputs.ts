@@ -111,6 +111,9 @@ async function readChanges(cwd: string, ref: string): Promise<ChangeSet> {
     if (prefix && !file.startsWith(prefix)) continue;
     lines.set(prefix ? file.slice(prefix.length) : file, set);
   }
+  // Files not yet tracked are in no diff, yet all of them is new.
+  const others = await git(['ls-files', '-z', '--others', '--exclude-standard']);
+  const untracked = new Set(String(others.stdout).split('\0').filter(Boolean));
   const packages = new Set<string>();
   const ecosystems = new Set<string>();
   const lockNow = existsSync(join(cwd, 'package-lock.json')) ? await readFile(join(cwd, 'package-lock.json'), 'utf8') : undefined;
@@ -120,5 +123,5 @@ async function readChanges(cwd: string, ref: string): Promise<ChangeSet> {
     for (const p of changedPackages(npmLockPackages(old), npmLockPackages(lockNow))) packages.add(p);
     ecosystems.add('npm');
   }
-  return { ref, lines, packages, ecosystems };
+  return { ref, lines, untracked, packages, ecosystems };
 }

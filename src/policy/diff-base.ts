@@ -8,6 +8,8 @@ import type { BaselineCounts } from './baseline.js';
 export interface ChangeSet {
   ref: string;
   lines: Map<string, Set<number>>;
+  /** Files git does not track yet (not in any diff): every line of them is new. */
+  untracked?: Set<string>;
   /** purl cores with version (pkg:npm/lodash@4.17.21) added or changed. */
   packages: Set<string>;
   /** purl types whose lock files were compared (npm): only their findings can be "existing". */
@@ -122,6 +124,7 @@ export function applyChangeSet(log: Log, changes: ChangeSet): BaselineCounts {
       const changed = file ? changes.lines.get(file) : undefined;
       if (p.url) isNew = true; // a live URL has no line in the repository: cannot say, so new
       else if (purl) isNew = true;
+      else if (file && changes.untracked?.has(file)) isNew = true;
       else if (line && file) isNew = changed?.has(line) ?? false;
       else isNew = changed !== undefined;
     }

@@ -102,9 +102,16 @@ describe('--diff-base on a real git repository', () => {
     expect(tripped).toEqual(['GHSA-xvch-5gv4-984h minimist@1.2.5', 'javascript.lang.security.detect-eval-with-expression:5']);
     expect(verdict.baseline.counts).toMatchObject({ new: 2, unchanged: 2 });
 
-    // the same against the feature branch itself: nothing is new
+    // the same against the feature branch itself: nothing is new…
     const same = await runCli(['check', 'grype.json', 'semgrep.sarif', '--diff-base', 'HEAD', '--sarif', 'out.sarif'], { cwd: dir });
     expect(same.code).toBe(0);
+    // …except in a file git does not track yet (ls-files runs in the working directory: paths as findings name them)
+    const sarif = readFileSync(join(dir, 'semgrep.sarif'), 'utf8').replaceAll('src/app.js', 'src/new.js');
+    writeFileSync(join(dir, 'semgrep-new.sarif'), sarif);
+    writeFileSync(join(dir, 'src/new.js'), 'eval(a);\n');
+    const untracked = await runCli(['check', 'grype.json', 'semgrep-new.sarif', '--diff-base', 'HEAD', '--sarif', 'out.sarif', '--json'], { cwd: dir });
+    expect(untracked.code).toBe(1);
+    expect(JSON.parse(untracked.stdout).reasons[0].count).toBe(2);
     // an unknown ref is exit 2, saying what to do
     const bad = await runCli(['check', 'grype.json', '--diff-base', 'origin/nope', '--sarif', 'out.sarif'], { cwd: dir });
     expect(bad.code).toBe(2);
