@@ -9,6 +9,7 @@ import { parseReport } from '../io/read-report.js';
 import { gate } from '../pipeline.js';
 import { exitCodeFor } from '../policy/verdict.js';
 import { FINGERPRINT_KEY } from '../sarif/builder.js';
+import { fitGithubLimits } from '../sarif/github-limits.js';
 import { eachResult, isSuppressed } from '../sarif/props.js';
 import { recordHistory } from '../history/record.js';
 import { completeLines, markOf, waitForChange } from '../watch/follow.js';
@@ -114,7 +115,8 @@ async function evaluate(sources: Source[], config: Config, statePath: string, op
   }
   const { fresh, next } = diffSeen(state, current);
   const outcomes = await actionsAfterGate(log, config, opts, ctx, fresh);
-  if (opts.sarif) await writeFileAtomic(resolve(ctx.cwd, opts.sarif), `${JSON.stringify(log, null, 2)}\n`);
+  // The same output check writes: within GitHub code scanning's upload limits.
+  if (opts.sarif) await writeFileAtomic(resolve(ctx.cwd, opts.sarif), `${JSON.stringify(fitGithubLimits(log), null, 2)}\n`);
   await recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: 'watch', flag: opts.history, config });
   const evaluations = state.evaluations + 1;
   // The state is saved only after the actions ran: a crash before this re-evaluates (at least once), never skips.

@@ -29,7 +29,8 @@ describe('secgate watch', () => {
     expect(calls()).toEqual([['510', '550', '5710', 'CVE-2024-6387', 'sca/cis_ubuntu22-04/28566']]);
     expect(first.stderr).toMatch(/evaluation 1: FAIL — 5 open findings, 5 new, 1 action triggered/);
 
-    const again = await runCli(['watch', '--once', '--apply', alerts], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
+    const again = await runCli(['watch', '--once', '--apply', '--sarif', 'latest.sarif', alerts], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
+    expect(JSON.parse(readFileSync(join(dir, 'latest.sarif'), 'utf8')).properties.secgate.verdict.status).toBe('fail');
     expect(again.stderr).toMatch(/evaluation 2: FAIL — 5 open findings, 0 new, 0 actions triggered/);
     expect(calls()).toHaveLength(1);
 
