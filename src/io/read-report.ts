@@ -7,6 +7,7 @@ import { ShapeError } from '../scanners/shape.js';
 import type { Adapter } from '../scanners/types.js';
 import type { Severity } from '../sarif/severity.js';
 import { slug } from '../sarif/uri.js';
+import { decodeReport } from './decode.js';
 
 export interface ReportInput {
   path: string;
@@ -36,7 +37,14 @@ export async function readReport(input: ReportInput, opts: ReadOptions): Promise
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a report' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new ReportError(input.path, why, code === 'ENOENT' ? 'check the path, or that the scanner step before this one wrote its report' : code === 'EISDIR' ? 'name the report files inside it' : 'check the file\'s permissions');
   }
-  return parseReport(input, buf.toString('utf8'), opts);
+  let text: string;
+  try {
+    text = decodeReport(buf);
+  } catch (e) {
+    // Past V8's longest string (~512 MiB): say so, rather than fail as an internal error.
+    throw new ReportError(input.path, `is too large to read (${Math.round(buf.length / 2 ** 20)} MiB)`, 'split the scan (per image or per directory), or filter it at the scanner (e.g. --severity)', undefined, { cause: e });
+  }
+  return parseReport(input, text, opts);
 }
 
 /** The pure half of readReport: text in, runs out. */

@@ -83,3 +83,12 @@ describe('reading a report: every failure is one line naming the file', () => {
     expect(runs[0]!.tool.driver.rules![0]!.shortDescription!.text.length).toBeLessThanOrEqual(1024);
   });
 });
+
+describe('reading report files in other encodings', () => {
+  it('a UTF-16LE report with a BOM (Windows PowerShell redirect) reads like the UTF-8 one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-read-'));
+    const doc = '{"matches": [], "descriptor": {"name": "grype", "version": "0.80.0"}}';
+    writeFileSync(join(dir, 'ps.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(doc, 'utf16le')]));
+    await expect(readReport({ path: join(dir, 'ps.json') }, opts)).resolves.toMatchObject({ format: 'grype' });
+  });
+});
