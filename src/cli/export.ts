@@ -1,13 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Log } from 'sarif';
 import { loadConfig } from '../config/load.js';
-import { ConfigError, ReportError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { toAsffBatches } from '../export/asff.js';
 import { toSccFindings } from '../export/gcp-scc.js';
 import { credentialsFromEnv, uploadBatches } from '../export/securityhub-upload.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { write, type CliContext } from './context.js';
+import { readSarifLog } from './report.js';
 
 export interface ExportOptions {
   from: string;
@@ -23,30 +22,9 @@ export interface ExportOptions {
   sccResource?: string;
 }
 
-/** Read a SARIF log secgate (or any tool) wrote; anything else is a one-line ReportError. */
-export async function readSarifLog(path: string): Promise<Log> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ReportError(path, code === 'ENOENT' ? 'no such file' : (e as Error).message, 'run secgate check (or run) first, or point --from at its --sarif output');
-  }
-  let log: unknown;
-  try {
-    log = JSON.parse(text);
-  } catch (e) {
-    throw new ReportError(path, `is not valid JSON (${(e as Error).message.split('\n')[0]})`, 'point --from at the SARIF log secgate wrote');
-  }
-  if (typeof log !== 'object' || log === null || !Array.isArray((log as Log).runs)) {
-    throw new ReportError(path, 'is not a SARIF log (no runs[])', 'point --from at the SARIF log secgate wrote');
-  }
-  return log as Log;
-}
-
 export async function exportLog(opts: ExportOptions, ctx: CliContext): Promise<number> {
   const config = await loadConfig(opts.config ? resolve(ctx.cwd, opts.config) : undefined, ctx.cwd);
-  const log = await readSarifLog(resolve(ctx.cwd, opts.from));
+  const log = await readSarifLog(resolve(ctx.cwd, opts.from), opts.from);
   const cfg = config.export ?? {};
   let json: string;
   let summary: string;

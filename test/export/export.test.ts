@@ -109,7 +109,7 @@ describe('secgate export --format asff', () => {
     writeFileSync(bad, '{"version":"2.1.0"}');
     const r = await runCli(['export', '--from', bad, '--format', 'asff', '--aws-account-id', '111122223333', '--aws-region', 'eu-west-1']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/not a SARIF log/);
+    expect(r.stderr).toMatch(/not a SARIF 2\.1\.0 log/);
   });
 });
 
