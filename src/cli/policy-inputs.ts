@@ -6,7 +6,7 @@ import type { Log } from 'sarif';
 import type { Config } from '../config/types.js';
 import { ConfigError, ReportError } from '../errors.js';
 import type { GateInput } from '../pipeline.js';
-import { changedPackages, npmLockPackages, parseUnifiedDiff, type ChangeSet } from '../policy/diff-base.js';
+import { changedPackages, goSumPackages, npmLockPackages, parseUnifiedDiff, type ChangeSet } from '../policy/diff-base.js';
 import { GRYPE_CONFIGS, parseGrypeIgnore } from '../policy/ignore-files/grype-yaml.js';
 import { TRIVYIGNORE, parseTrivyIgnore } from '../policy/ignore-files/trivyignore.js';
 import { TRIVYIGNORE_YAML, parseTrivyIgnoreYaml } from '../policy/ignore-files/trivyignore-yaml.js';
@@ -90,7 +90,13 @@ async function readIgnoreFiles(cwd: string): Promise<IgnoreFileResult> {
   return { waivers, problems };
 }
 
-/** --diff-base: `git diff --unified=0 <ref>` for lines, and package-lock.json then and now. */
+/** The lock files --diff-base compares, with the purl type of what they install. */
+const LOCK_FILES: [string, string, (text: string | undefined) => Set<string>][] = [
+  ['package-lock.json', 'npm', npmLockPackages],
+  ['go.sum', 'golang', goSumPackages],
+];
+
+/** --diff-base: `git diff --unified=0 <ref>` for lines, and the lock files then and now. */
 async function readChanges(cwd: string, ref: string): Promise<ChangeSet> {
   if (ref.startsWith('-')) throw new ConfigError(`--diff-base "${ref}": not a git ref`, 'name a branch, tag or commit: --diff-base origin/main');
   const git = async (args: string[]) => {
@@ -116,12 +122,13 @@ async function readChanges(cwd: string, ref: string): Promise<ChangeSet> {
   const untracked = new Set(String(others.stdout).split('\0').filter(Boolean));
   const packages = new Set<string>();
   const ecosystems = new Set<string>();
-  const lockNow = existsSync(join(cwd, 'package-lock.json')) ? await readFile(join(cwd, 'package-lock.json'), 'utf8') : undefined;
-  if (lockNow !== undefined && top) {
-    const before = await git(['show', `${ref}:./package-lock.json`]);
-    const old = before.exitCode === 0 ? String(before.stdout) : undefined;
-    for (const p of changedPackages(npmLockPackages(old), npmLockPackages(lockNow))) packages.add(p);
-    ecosystems.add('npm');
+  // Lock files beside the working directory, then and now: what they install that they did not.
+  for (const [file, ecosystem, read] of LOCK_FILES) {
+    const now = existsSync(join(cwd, file)) ? await readFile(join(cwd, file), 'utf8') : undefined;
+    if (now === undefined || !top) continue;
+    const before = await git(['show', `${ref}:./${file}`]);
+    for (const p of changedPackages(read(before.exitCode === 0 ? String(before.stdout) : undefined), read(now))) packages.add(p);
+    ecosystems.add(ecosystem);
   }
   return { ref, lines, untracked, packages, ecosystems };
 }

@@ -97,6 +97,19 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+/** go.sum → pkg:golang/module@version for every module version it pins (the /go.mod-only lines name no code). */
+export function goSumPackages(text: string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const line of (text ?? '').split('\n')) {
+    const [mod, version] = line.trim().split(/\s+/);
+    if (!mod || !version || version.endsWith('/go.mod')) continue;
+    // Scanners differ on the Go version's leading "v" (v1.2.3 / 1.2.3): both spellings are listed.
+    out.add(purlCore(`pkg:golang/${mod}@${version}`)!);
+    out.add(purlCore(`pkg:golang/${mod}@${version.replace(/^v/, '')}`)!);
+  }
+  return out;
+}
+
 /** Packages in `now` that `before` did not have (added, or at another version). */
 export function changedPackages(before: Set<string>, now: Set<string>): Set<string> {
   return new Set([...now].filter((p) => !before.has(p)));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
 import { gate } from '../../src/pipeline.js';
-import { npmLockPackages, parseUnifiedDiff } from '../../src/policy/diff-base.js';
+import { goSumPackages, npmLockPackages, parseUnifiedDiff } from '../../src/policy/diff-base.js';
 import { toBaselineLog } from '../../src/policy/baseline.js';
 import { runCli } from '../helpers/cli.js';
 import { sarifProblems } from '../helpers/sarif-schema.js';
@@ -138,6 +138,11 @@ describe('--diff-base on a real git repository', () => {
     const m = parseUnifiedDiff(diff);
     expect([...m.keys()]).toEqual(['src/a.js', 'café.js']);
     expect([...m.get('src/a.js')!]).toEqual([2, 11, 12, 13]);
+  });
+
+  it('reads go.sum: module versions, not the /go.mod-only lines', () => {
+    const sum = 'github.com/Foo/bar v1.2.3 h1:abc=\ngithub.com/Foo/bar v1.2.3/go.mod h1:def=\ngolang.org/x/net v0.17.0/go.mod h1:x=\n';
+    expect([...goSumPackages(sum)]).toEqual(['pkg:golang/github.com/foo/bar@v1.2.3', 'pkg:golang/github.com/foo/bar@1.2.3']);
   });
 
   it('reads package-lock.json v1 (nested dependencies) and v3 (packages)', () => {

@@ -8,7 +8,7 @@ import { parseTrivyIgnoreYaml } from '../../src/policy/ignore-files/trivyignore-
 import { parseGrypeIgnore } from '../../src/policy/ignore-files/grype-yaml.js';
 import { parseZapRules } from '../../src/policy/ignore-files/zap-rules.js';
 import { parseVex } from '../../src/policy/vex.js';
-import { npmLockPackages, parseUnifiedDiff } from '../../src/policy/diff-base.js';
+import { goSumPackages, npmLockPackages, parseUnifiedDiff } from '../../src/policy/diff-base.js';
 import { eachResult, isSuppressed } from '../../src/sarif/props.js';
 import { SEVERITIES } from '../../src/sarif/severity.js';
 import { config, NOW, vulnRun, type Vuln } from './build.js';
@@ -112,6 +112,7 @@ describe('parsers: a typed error or a valid result, never a crash', () => {
   it('git diff and package-lock.json readers', () => {
     fc.assert(fc.property(text, (t) => void parseUnifiedDiff(t)), { numRuns: RUNS });
     fc.assert(fc.property(fc.oneof(text, fc.json()), (t) => void npmLockPackages(t)), { numRuns: RUNS });
+    fc.assert(fc.property(text, (t) => void goSumPackages(t)), { numRuns: RUNS });
   });
 
   it('VEX documents', () => {
