@@ -1,8 +1,8 @@
-import type { Log, Run } from 'sarif';
+import type { Log, Result, Run } from 'sarif';
 import { OutputError } from '../errors.js';
 
 /** GitHub code scanning's hard limits: over them the whole upload is rejected (docs: "SARIF results exceed one or more limits"). */
-export const GITHUB_LIMITS = { runsPerFile: 20, resultsPerRun: 25_000, locationsPerResult: 1_000, tagsPerRule: 20 } as const;
+export const GITHUB_LIMITS = { runsPerFile: 20, resultsPerRun: 25_000, rulesPerRun: 25_000, locationsPerResult: 1_000, tagsPerRule: 20 } as const;
 
 /**
  * Make a log GitHub will ingest whole (its hard limits reject the whole upload): a run over
@@ -17,16 +17,17 @@ export function fitGithubLimits(log: Log): Log {
     const run = withinRuleAndLocationLimits(original);
     const results = run.results ?? [];
     if (results.length <= GITHUB_LIMITS.resultsPerRun) {
-      runs.push(run);
+      runs.push(withinRulesLimit(run, run.results));
       continue;
     }
     const base = (run.automationDetails?.id ?? run.tool.driver.name).replace(/\/$/, '');
     for (let i = 0, part = 1; i < results.length; i += GITHUB_LIMITS.resultsPerRun, part++) {
-      runs.push({
-        ...run,
-        automationDetails: { ...(run.automationDetails ?? {}), id: `${base}-part${part}/` },
-        results: results.slice(i, i + GITHUB_LIMITS.resultsPerRun),
-      });
+      runs.push(
+        withinRulesLimit(
+          { ...run, automationDetails: { ...(run.automationDetails ?? {}), id: `${base}-part${part}/` } },
+          results.slice(i, i + GITHUB_LIMITS.resultsPerRun),
+        ),
+      );
     }
   }
   if (runs.length > GITHUB_LIMITS.runsPerFile) {
@@ -67,4 +68,46 @@ function withinRuleAndLocationLimits(run: Run): Run {
         }
       : {}),
   };
+}
+
+/**
+ * Over 25,000 rules in a run GitHub rejects the upload (a Grype report of 100k matches names ~90k
+ * CVEs; split into parts, every part would also repeat them all). Such a run keeps only the driver
+ * rules its results reference (by id, or by index without a toolComponent), in their order, with
+ * ruleIndex / rule.index renumbered. Runs within the limit are returned with their rules as they are.
+ */
+function withinRulesLimit(run: Run, results: Result[] | undefined): Run {
+  const rules = run.tool.driver.rules;
+  if (!rules || rules.length <= GITHUB_LIMITS.rulesPerRun || !results) return run.results === results ? run : { ...run, results };
+  const firstById = new Map<string, number>();
+  rules.forEach((r, i) => {
+    if (!firstById.has(r.id)) firstById.set(r.id, i);
+  });
+  const driverIndex = (r: Result): number | undefined => {
+    if (r.rule?.toolComponent) return undefined;
+    const i = r.rule?.index ?? r.ruleIndex;
+    return typeof i === 'number' && i >= 0 && i < rules.length ? i : undefined;
+  };
+  const keep = new Set<number>();
+  for (const r of results) {
+    const i = driverIndex(r);
+    if (i !== undefined) keep.add(i);
+    const id = r.ruleId ?? r.rule?.id;
+    // A hierarchical id ("CA2000/1") names its parent rule too.
+    const j = id === undefined ? undefined : (firstById.get(id) ?? firstById.get(id.split('/')[0]!));
+    if (j !== undefined) keep.add(j);
+  }
+  const order = [...keep].sort((a, b) => a - b);
+  const renumber = new Map(order.map((old, n) => [old, n]));
+  const renumbered = results.map((r) => {
+    const i = driverIndex(r);
+    if (i === undefined) return r;
+    const n = renumber.get(i)!;
+    return {
+      ...r,
+      ...(r.ruleIndex !== undefined ? { ruleIndex: n } : {}),
+      ...(r.rule?.index !== undefined ? { rule: { ...r.rule, index: n } } : {}),
+    };
+  });
+  return { ...run, tool: { ...run.tool, driver: { ...run.tool.driver, rules: order.map((i) => rules[i]!) } }, results: renumbered };
 }
