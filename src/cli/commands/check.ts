@@ -15,7 +15,7 @@ export const checkCommand: CommandDefinition = (program, ctx, done) => {
     .addOption(new Option('-f, --format <id|id:path>', 'force the format of all reports, or of one (repeatable)').argParser(collect).default([]))
     .option('--sarif-schema <file>', 'validate the output against this JSON Schema (e.g. the official sarif-schema-2.1.0.json) instead of the built-in one')
     .option('--baseline <sarif>', 'a previous secgate SARIF log (e.g. from the default branch): findings are marked new / unchanged / updated, and fixed ones reported')
-    .option('--diff-base <ref>', 'git ref: code findings on lines changed since it, and dependency findings on packages changed in package-lock.json, are new')
+    .option('--diff-base <ref>', 'git ref: code findings on lines changed since it, and dependency findings on packages changed in package-lock.json or go.sum, are new')
     .addOption(new Option('--vex <file>', 'OpenVEX or CycloneDX VEX document (repeatable; added to secgate.yml vex:)').argParser(collect).default([]))
     .option('--json', 'print the verdict as JSON on stdout (the table goes to stderr)')
     .addOption(new Option('--report <format:path>', 'also write a report in any format of `secgate report` (repeatable), e.g. junit:secgate-junit.xml, codequality:gl-code-quality.json, html:secgate.html').argParser(collect).default([]))
