@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { isSecgateError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { VERSION } from '../version.js';
+import { forTerminalLine } from '../text/escape.js';
 import type { CommandDefinition } from './commands/types.js';
 import { checkCommand } from './commands/check.js';
 import { runCommand } from './commands/run.js';
@@ -62,11 +63,12 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     }
     const debug = argv.includes('--debug');
     if (isSecgateError(e)) {
-      ctx.stderr.write(`secgate: error: ${e.oneLine()}\n`);
+      // Messages quote paths, URLs and report text: shown inert, on one line (no forged CI lines).
+      ctx.stderr.write(`secgate: error: ${forTerminalLine(e.oneLine(), 4000)}\n`);
       if (debug && e.stack) ctx.stderr.write(`${e.stack}\n`);
       if (debug && e.cause) ctx.stderr.write(`caused by: ${(e.cause as Error).stack ?? String(e.cause)}\n`);
     } else {
-      ctx.stderr.write(`secgate: internal error: ${(e as Error)?.message ?? String(e)} — run with --debug and report it\n`);
+      ctx.stderr.write(`secgate: internal error: ${forTerminalLine((e as Error)?.message ?? String(e), 4000)} — run with --debug and report it\n`);
       if (debug) ctx.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     }
     return 2;

@@ -36,10 +36,20 @@ export async function loadConfig(path: string | undefined, cwd = process.cwd(), 
 
 /** .secgate-waivers.yml: `waivers:` (and `version:`) only, validated and located like secgate.yml. */
 export function parseWaiversFile(text: string, file: string): Config['waivers'] {
-  const keys = Object.keys((parseDocument(text).toJS() as Record<string, unknown> | null) ?? {});
+  const doc = parseDocument(text);
+  const keys = doc.errors.length ? [] : Object.keys((toPlain(doc, file) as Record<string, unknown> | null) ?? {});
   const extra = keys.find((k) => k !== 'waivers' && k !== 'version');
   if (extra) throw new ConfigError(`${file}: ${extra}: unknown key (allowed: version, waivers)`, 'the waivers file holds only `waivers:`; policy goes in secgate.yml');
   return parseConfig(text, file).waivers;
+}
+
+/** The document as plain data; the yaml library refuses alias bombs (aliases of aliases) with a thrown error. */
+function toPlain(doc: ReturnType<typeof parseDocument>, file: string): unknown {
+  try {
+    return doc.toJS();
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot be read: ${(e as Error).message}`, 'remove the YAML aliases (*name) that multiply the document');
+  }
 }
 
 async function readConfigText(file: string, explicit: boolean): Promise<string> {
@@ -63,7 +73,7 @@ export function parseConfig(text: string, file: string, profile?: string): Confi
     const pos = yamlError.linePos?.[0] ?? (yamlError.pos ? lines.linePos(yamlError.pos[0]) : undefined);
     throw new ConfigError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${yamlError.message.split('\n')[0]}`, 'fix the YAML syntax');
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw: unknown = toPlain(doc, file) ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`${file}: the configuration must be a mapping (key: value), not ${Array.isArray(raw) ? 'a list' : typeof raw}`, 'start from `secgate init`, or see schema/secgate.schema.json');
   }

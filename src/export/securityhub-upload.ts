@@ -1,4 +1,5 @@
 import { OutputError } from '../errors.js';
+import { makeRedactor } from '../runners/redact.js';
 import type { AsffBatch } from './asff.js';
 
 export interface AwsCredentials {
@@ -52,8 +53,11 @@ export async function uploadBatches(batches: AsffBatch[], o: UploadOptions): Pro
       } catch (e) {
         const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
         const status = err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : '';
+        // An endpoint (or proxy) may echo the signed request back: no credential in the message.
+        const { accessKeyId, secretAccessKey, sessionToken } = o.credentials;
+        const redact = makeRedactor({ AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken }, ['AWS_ACCESS_KEY_ID']);
         throw new OutputError(
-          `Security Hub BatchImportFindings failed on batch ${i + 1} of ${batches.length}${status}: ${err.name ?? 'Error'}: ${oneLine(err.message ?? '')}`,
+          `Security Hub BatchImportFindings failed on batch ${i + 1} of ${batches.length}${status}: ${err.name ?? 'Error'}: ${redact(oneLine(err.message ?? ''))}`,
           `${succeeded} finding(s) were imported before the failure; check the credentials, region and product ARN (the account must have Security Hub enabled)`,
           { cause: e },
         );

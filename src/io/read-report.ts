@@ -94,8 +94,11 @@ export function parseReport(input: ReportInput, text: string, opts: ReadOptions)
   try {
     const runs = adapter.toRuns(input2, { file: path, category, unknownSeverity: opts.unknownSeverity, ...(opts.skipMalformedLines ? { skipMalformedLines: true } : {}) });
     // A forced format that does not fit the document: another tool's report (or `{}`) read as this
-    // format converts to zero findings and would pass the gate.
-    if (forced && !runs.some((r) => r.results?.length) && !safeDetect(forced, input2)) {
+    // format converts to zero findings and would pass the gate. (An empty answer no adapter claims,
+    // such as an empty Wazuh indexer search, is left to the format the user named.)
+    const otherFormat = forced && forced.input === 'json' && adapters.some((a) => a !== forced && a.input === 'json' && safeDetect(a, doc));
+    const emptyDoc = isEmptyDocument(doc);
+    if (forced && !runs.some((r) => r.results?.length) && (otherFormat || emptyDoc) && !safeDetect(forced, input2)) {
       throw new ReportError(
         path,
         `is not ${forced.title}${forced.input === 'json' ? describeShape(doc) : ''}`,
@@ -120,6 +123,10 @@ function describeShape(doc: unknown): string {
     return keys.length ? ` (a JSON object with keys ${keys.join(', ')}${Object.keys(doc).length > 5 ? ', …' : ''})` : ' (an empty JSON object)';
   }
   return Array.isArray(doc) ? ' (a JSON array)' : ` (a JSON ${doc === null ? 'null' : typeof doc})`;
+}
+
+function isEmptyDocument(doc: unknown): boolean {
+  return Array.isArray(doc) ? doc.length === 0 : typeof doc === 'object' && doc !== null && Object.keys(doc).length === 0;
 }
 
 function safeDetect(a: Adapter, doc: unknown): boolean {

@@ -1,4 +1,5 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
+import { toWellFormed } from '../text/escape.js';
 
 /**
  * SARIF artifact URIs for paths that scanners report: repository-relative, forward slashes,
@@ -15,14 +16,15 @@ export function toArtifactUri(path: string): string {
 
 function encodeSegment(seg: string): string {
   // encodeURIComponent, but keep characters that are legal in a path segment readable.
-  return encodeURIComponent(seg).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%3D/g, '=');
+  // A lone surrogate (invalid UTF-16 in a package name or path) cannot be percent-encoded: U+FFFD.
+  return encodeURIComponent(toWellFormed(seg)).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%3D/g, '=');
 }
 
 function encodeUriLoose(u: string): string {
   try {
     return new URL(u).href;
   } catch {
-    return encodeURI(u);
+    return encodeURI(toWellFormed(u));
   }
 }
 

@@ -74,3 +74,30 @@ describe('outputs under a path whose parent is a file', () => {
     await expect(appendHistory(join(parent, 'history.jsonl'), entry)).rejects.toThrow(/history\.jsonl.*ENOTDIR/);
   });
 });
+
+describe('lone surrogates (invalid UTF-16) in paths and package names', () => {
+  it('a Grype package name with one is read (U+FFFD in the URI), not an adapter crash that stops the gate', () => {
+    const doc = JSON.parse(readFileSync(join(REPORTS, 'grype.json'), 'utf8'));
+    doc.matches[0].artifact.name = 'bad\ud800name';
+    doc.matches[0].artifact.locations = [{ path: '/app/x\udc00y/package.json' }];
+    const { runs } = parseReport({ path: 'g.json' }, JSON.stringify(doc), opts);
+    expect(runs[0]!.results!.length).toBe(doc.matches.length);
+  });
+});
+
+describe('config: a YAML alias bomb', () => {
+  it('is a ConfigError line, not an internal error', async () => {
+    const { parseConfig } = await import('../../src/config/load.js');
+    const { ConfigError } = await import('../../src/errors.js');
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']] as const) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    expect(() => parseConfig(`${levels.join('\n')}\n`, 'secgate.yml')).toThrow(ConfigError);
+  });
+});
+
+describe('a forced format on an empty answer no other format claims', () => {
+  it('an empty Wazuh indexer search forced as wazuh-indexer is zero findings, not an error', () => {
+    const empty = JSON.stringify({ took: 1, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, hits: { total: { value: 0, relation: 'eq' }, max_score: null, hits: [] } });
+    expect(parseReport({ path: 'w.json', format: 'wazuh-indexer' }, empty, opts).runs.flatMap((r) => r.results ?? [])).toEqual([]);
+  });
+});

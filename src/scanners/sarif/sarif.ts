@@ -6,6 +6,7 @@ import { TOOL_KINDS, type FindingProps, type ToolKind } from '../../sarif/props.
 import { isSeverity, levelFor, parseSeverityLabel, securitySeverity, severityFromLevel, severityFromScore, maxSeverity, type Severity } from '../../sarif/severity.js';
 import { arr, isObj, obj, optArr, ShapeError, str } from '../shape.js';
 import { isUri, isUriReference } from '../../sarif/uri.js';
+import { toWellFormed } from '../../text/escape.js';
 import { checkInputRun, checkOutputRun } from './input-shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
 
@@ -197,9 +198,10 @@ function encodeUris(res: Result): void {
     const al = loc.physicalLocation?.artifactLocation;
     if (al?.uri !== undefined && !isUriReference(al.uri)) {
       try {
-        al.uri = encodeURI(al.uri);
+        // A lone surrogate cannot be percent-encoded: U+FFFD, as for every other tool's paths.
+        al.uri = encodeURI(toWellFormed(al.uri));
       } catch {
-        /* a lone surrogate: left for checkOutputRun to report */
+        /* still not encodable: left for checkOutputRun to report */
       }
     }
   }

@@ -215,7 +215,7 @@ export function uriReference(url: string): string {
     // not absolute: the whole string is made a valid reference below
   }
   const hash = rest.indexOf('#');
-  const enc = (s: string) => s.replace(/%(?![0-9A-Fa-f]{2})/g, '%25').replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/gu, (c) => encodeURIComponent(c));
+  const enc = (s: string) => s.replace(/%(?![0-9A-Fa-f]{2})/g, '%25').replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/gu, (c) => encodeURIComponent(toWellFormed(c)));
   return authority + (hash < 0 ? enc(rest) : `${enc(rest.slice(0, hash))}#${enc(rest.slice(hash + 1))}`);
 }
 
