@@ -100,10 +100,9 @@ function withoutVersion(pkg: string): string {
 
 function firstCwe(r: Result): string | undefined {
   const p = props(r);
-  const fromProps = p.cwe?.[0];
-  if (fromProps) return fromProps.toUpperCase();
-  for (const t of p.tags ?? []) {
-    const m = /^(?:CWE-|external\/cwe\/cwe-)(\d+)$/i.exec(t);
+  // One spelling for every tool's: CodeQL tags "external/cwe/cwe-089", Semgrep "CWE-89: Improper …", Trivy "CWE-89".
+  for (const t of [...(p.cwe ?? []), ...(p.tags ?? [])]) {
+    const m = /^(?:CWE-|external\/cwe\/cwe-)0*(\d+)(?!\d)/i.exec(typeof t === 'string' ? t.trim() : '');
     if (m) return `CWE-${m[1]}`;
   }
   return undefined;

@@ -84,3 +84,24 @@ describe('correlation: one class per vulnerability in a package, whichever tool 
     expect(guids(one)).toEqual(guids(two));
   });
 });
+
+describe('correlation of code findings', () => {
+  const codeRun = (tool: string, tag: string, line: number): Run => ({
+    tool: { driver: { name: tool, rules: [{ id: `${tool}-rule` }] } },
+    automationDetails: { id: `${tool}/` },
+    results: [{ ruleId: `${tool}-rule`, message: { text: 'sql' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'src/routes/orders.js' }, region: { startLine: line } } }], properties: { severity: 'high', tags: ['security', tag] } }],
+  });
+
+  it("CodeQL's external/cwe/cwe-089 and Semgrep's \"CWE-89: …\" on the same line are one issue", () => {
+    const log = mergeRuns([codeRun('CodeQL', 'external/cwe/cwe-089', 42), codeRun('Semgrep OSS', "CWE-89: Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')", 42)]);
+    correlate(log);
+    const [a, b] = log.runs.map((r) => r.results![0]!.correlationGuid);
+    expect(a).toBe(b);
+  });
+
+  it('another line, or another CWE, is another issue', () => {
+    const log = mergeRuns([codeRun('CodeQL', 'external/cwe/cwe-089', 42), codeRun('Semgrep OSS', 'CWE-89', 43), codeRun('gosec', 'CWE-890', 42)]);
+    correlate(log);
+    expect(new Set(log.runs.map((r) => r.results![0]!.correlationGuid)).size).toBe(3);
+  });
+});
