@@ -46,6 +46,12 @@ function drifted(name: string, change: (doc: any) => void): string {
   return JSON.stringify(doc);
 }
 
+function drifted2(path: string, change: (doc: any) => void): string {
+  const doc = JSON.parse(readFileSync(path, 'utf8'));
+  change(doc);
+  return JSON.stringify(doc);
+}
+
 /** A PATH with node but none of the scanners (nor docker). */
 let NO_SCANNERS = '';
 beforeAll(() => {
@@ -200,6 +206,8 @@ const FORMATS: FormatSpec[] = [
   { id: 'npm-audit', sample: fixture('npm-audit-v2-npm7.json'), drift: drifted('npm-audit-v2-npm7.json', (d) => { const k = Object.keys(d.vulnerabilities)[0]!; d.vulnerabilities[k].via = 'everything'; }) },
   { id: 'wazuh-api', sample: json({ data: { affected_items: [{ cve: 'CVE-2024-1', name: 'openssl', version: '3.0.2', severity: 'High', status: 'VALID', type: 'PACKAGE', external_references: [] }], total_affected_items: 1, total_failed_items: 0, failed_items: [] }, message: 'ok', error: 0 }), drift: json({ data: { affected_items: 'openssl', total_affected_items: 1, failed_items: [] }, error: 0 }) },
   { id: 'asff', sample: json({ Findings: [asffFinding()] }), drift: json({ Findings: [{ ...asffFinding(), Severity: 'HIGH' }] }) },
+  { id: 'wazuh-indexer', sample: readFileSync(join(FIXTURES, 'hardening', 'wazuh-indexer-4.8.json'), 'utf8'), drift: drifted2(join(FIXTURES, 'hardening', 'wazuh-indexer-4.8.json'), (d) => void (d.hits.hits[0]._source.vulnerability = 'CVE-2023-0464')) },
+  { id: 'wazuh-alerts', sample: readFileSync(join(FIXTURES, 'wazuh', 'alerts.json'), 'utf8'), drift: readFileSync(join(FIXTURES, 'wazuh', 'alerts.json'), 'utf8').replace(/"rule":\{"level":7/, '"rule":{"level":"seven"') },
 ];
 
 function asffFinding(): Record<string, unknown> {
@@ -222,7 +230,7 @@ const INPUT_FAULTS: InputFault[] = [
   { fault: 'empty file', args: (f) => [file(`${f.id}.json`, '')], message: /the file is empty — / },
   { fault: 'whitespace only', args: (f) => [file(`${f.id}.json`, ' \n\t\n')], message: /the file is empty — / },
   { fault: 'truncated (crash mid-write)', args: (f) => [file(`${f.id}.json`, f.sample.slice(0, Math.floor(f.sample.length * 0.6)))], message: /truncated|line \d+|cut|not valid|unexpected end|unclosed|column/i },
-  { fault: 'wrong format (forced)', args: (f) => ['--format', f.id === 'grype' ? 'trivy' : 'grype', file(`${f.id}.json`, f.sample)], message: /\(\$[.[]|is not (JSON|Grype JSON|Trivy JSON)/ },
+  { fault: 'wrong format (forced)', args: (f) => ['--format', f.id === 'grype' ? 'trivy' : 'grype', file(`${f.id}.json`, f.sample)], message: /\(\$[.[]|is not (valid )?(JSON|Grype JSON|Trivy JSON)/ },
   { fault: 'schema drift', args: (f) => ['--format', f.id, file(`${f.id}.json`, f.drift)], message: /\(\$[.[]|line|must|expected/ },
   { fault: 'NUL bytes', args: (f) => [file(`${f.id}.json`, `\u0000\u0000${f.sample.slice(0, 40)}`)], message: /not valid JSON|unknown|format|starts with/ },
 ];
