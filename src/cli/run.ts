@@ -7,6 +7,7 @@ import { ciFacts } from '../runners/ci-facts.js';
 import { runJobs } from '../runners/orchestrate.js';
 import { parseOnly, planJobs } from '../runners/plan.js';
 import { plainProgress, silentProgress, ttyProgress, type Progress } from '../runners/progress.js';
+import { createSarifValidator } from '../sarif/validate.js';
 import { forTerminalLine } from '../text/escape.js';
 import { finishGate, readReports, type CheckOptions } from './check.js';
 import { write, type CliContext } from './context.js';
@@ -38,6 +39,8 @@ export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   let outcomes;
+  // While the scanners work (seconds to minutes, mostly waiting), compile the SARIF validator the gate needs after them.
+  const warm = setTimeout(() => createSarifValidator(), 20);
   try {
     outcomes = await runJobs(jobs, {
       concurrency: config.defaults?.concurrency ?? DEFAULTS.concurrency,
@@ -54,6 +57,7 @@ export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
       },
     });
   } finally {
+    clearTimeout(warm);
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigint);
   }

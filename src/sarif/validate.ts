@@ -14,8 +14,17 @@ export interface SchemaProblem {
 
 export type SarifValidator = (log: Log) => SchemaProblem[];
 
+// Compiling the structural schema costs ~150 ms: once per process (and `secgate run` compiles it
+// while the scanners work).
+let structural: SarifValidator | undefined;
+
 /** A validator against secgate's structural schema, or against `schema` (e.g. the official OASIS file). */
 export function createSarifValidator(schema?: Record<string, unknown>): SarifValidator {
+  if (!schema) return (structural ??= compileValidator());
+  return compileValidator(schema);
+}
+
+function compileValidator(schema?: Record<string, unknown>): SarifValidator {
   let validate: ValidateFunction;
   if (schema && String(schema['$schema'] ?? '').includes('draft-04')) {
     const Draft04 = ((AjvDraft04 as unknown as { default?: unknown }).default ?? AjvDraft04) as new (o: object) => Ajv;
