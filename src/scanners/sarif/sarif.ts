@@ -80,6 +80,9 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
       rules.push(rule);
       byId.set(ruleId, rule);
     }
+    // ruleIndex indexes tool.driver.rules (§3.27.6): one that points elsewhere (the rule lives in
+    // an extension, or the index is stale) would mislead every consumer, so it is dropped.
+    if (res.ruleIndex !== undefined && rules[res.ruleIndex] !== rule) delete res.ruleIndex;
 
     const { severity, score, native, unknown } = severityOfSarifResult(res, rule);
     const prev = ruleSeverity.get(rule);
@@ -118,6 +121,10 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
   });
 
   for (const r of [...rules, ...extensions.flat()]) completeRule(r, ruleSeverity.get(r));
+  // GitHub wants descriptions and help on every reportingDescriptor, notification descriptors too (GH2012).
+  for (const n of [...(run.tool.driver.notifications ?? []), ...(run.tool.extensions ?? []).flatMap((e) => e.notifications ?? [])]) {
+    if (isObj(n) && typeof n.id === 'string' && n.id !== '') completeRule(n, undefined);
+  }
   if (driver['informationUri'] !== undefined && !isUri(driver['informationUri'])) delete driver['informationUri'];
   run.properties = { ...(run.properties ?? {}), kind, source: { file: ctx.file, format: sarifLog.id } };
   const id = run.automationDetails?.id;
