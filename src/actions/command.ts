@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { makeRedactor } from '../runners/redact.js';
 import type { ActionOutcome } from './types.js';
 
 /**
@@ -19,7 +20,9 @@ export async function runArgv(name: string, type: 'command' | 'ansible', argv: s
     maxBuffer: 1024 * 1024,
     forceKillAfterDelay: 2000,
   });
-  const tail = (s: unknown) => String(s ?? '').trim().split('\n').slice(-1)[0]?.slice(0, 200) ?? '';
+  // The command got the environment: its output may print a token, and the tail is shown and kept in the SARIF.
+  const redact = makeRedactor(o.env);
+  const tail = (s: unknown) => redact(String(s ?? '').trim()).split('\n').slice(-1)[0]?.slice(0, 200) ?? '';
   if (r.timedOut) return { name, type, status: 'timeout', findings: o.findings, detail: `${file} did not finish within ${Math.round(o.timeoutMs / 1000)} s (killed)` };
   if (r.failed) {
     const why = r.exitCode !== undefined ? `exit ${r.exitCode}` : (r as { code?: string }).code === 'ENOENT' ? 'not found on PATH' : r.signal ? `killed by ${r.signal}` : 'failed to start';

@@ -101,3 +101,14 @@ describe('a forced format on an empty answer no other format claims', () => {
     expect(parseReport({ path: 'w.json', format: 'wazuh-indexer' }, empty, opts).runs.flatMap((r) => r.results ?? [])).toEqual([]);
   });
 });
+
+describe('actions: a command that prints a token', () => {
+  it('has it redacted from the outcome shown on stderr and kept in the SARIF', async () => {
+    const { runArgv } = await import('../../src/actions/command.js');
+    const token = 'ghs_actionTokenValue0123456789';
+    const out = await runArgv('leak', 'command', [process.execPath, '-e', 'console.error("token is " + process.env.GITHUB_TOKEN); process.exit(2)'], { timeoutMs: 10_000, cwd: tmpdir(), env: { PATH: process.env['PATH'], GITHUB_TOKEN: token }, findings: 1 });
+    expect(out.status).toBe('failed');
+    expect(out.detail).toContain('token is ***');
+    expect(out.detail).not.toContain(token);
+  });
+});

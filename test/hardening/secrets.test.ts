@@ -153,6 +153,31 @@ describe('no token appears in anything secgate writes', () => {
     }
   });
 
+  it('secgate watch --once: the state file, the SARIF, history and the action outcomes (a command printing its environment, a webhook echoing)', async () => {
+    const hook = await fakeApi((req, res) => json(res, 401, { error: `signature ${req.headers['x-secgate-signature'] ?? ''} refused; secret ${SECRETS.SECGATE_HOOK_SECRET}` }));
+    try {
+      const dir = tmp('watch');
+      writeFileSync(join(dir, 'secgate.yml'), [
+        'version: 1',
+        'actions:',
+        '  - name: dump-env',
+        '    when: { severity: low }',
+        `    command: ["${process.execPath}", "-e", "console.log(JSON.stringify(process.env)); console.error(process.env.GITHUB_TOKEN, process.env.SONAR_TOKEN); process.exit(3)"]`,
+        '  - name: notify',
+        '    when: { severity: low }',
+        `    webhook: { url: "${hook.base}/hook", secret_env: SECGATE_HOOK_SECRET }`,
+        '',
+      ].join('\n'));
+      const inputs = ['grype.json', 'trivy.json'].map((f) => join(FIXTURES, 'reports', f));
+      const r = await runCli(['watch', '--once', '--apply', '--state', 'state.json', '--sarif', 'watch.sarif', '--history', 'history.jsonl', ...inputs], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...SECRETS } });
+      expect(hook.requests.length).toBeGreaterThan(0);
+      expect(r.stderr).toMatch(/dump-env/);
+      expectClean(r, [dir], hook.requests);
+    } finally {
+      await hook.close();
+    }
+  });
+
   it('secgate comment, report and export (with AWS credentials in the environment)', async () => {
     const dir = tmp('later');
     const ci = tmp('ci');
