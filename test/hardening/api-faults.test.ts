@@ -4,14 +4,14 @@
  * pass with no findings. The GitHub / GitLab comment APIs only publish: whatever they answer, the
  * exit code is the verdict's (asserted separately). Both tables are printed at the end.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { fakeApis, json } from '../publish/fake-api.js';
 import { FakeSonarQube, type FakeOptions } from '../scanners/sonarqube/fake-sonarqube.js';
-import { FIXTURES } from '../runners/fakes.js';
+import { FIXTURES, fakeEnv } from '../runners/fakes.js';
 import { Matrix, STACK_TRACE, diagnosticLines } from './matrix.js';
 
 const TOKEN = `sqp_${'f00d'.repeat(10)}`;
@@ -35,6 +35,14 @@ async function sonarProject(o: Partial<FakeOptions>, extraYaml = '') {
   writeFileSync(join(dir, '.scannerwork', 'report-task.txt'), `projectKey=shop-api\nserverUrl=${url}\nserverVersion=10.6.0.92116\ndashboardUrl=${url}/dashboard?id=shop-api\nceTaskId=AYtask-1\nceTaskUrl=${url}/api/ce/task?id=AYtask-1\n`);
   writeFileSync(join(dir, 'secgate.yml'), `version: 1\nscanners:\n  sonarqube: { url: "${url}", wait: "10s"${extraYaml} }\n`);
   return { fake, dir };
+}
+
+/** A PATH with node and none of the scanners. */
+function nodeOnlyPath(): string {
+  const bin = mkdtempSync(join(tmpdir(), 'secgate-hard-nobin-'));
+  symlinkSync(process.execPath, join(bin, 'node'));
+  cleanups.push(() => rmSync(bin, { recursive: true, force: true }));
+  return bin;
 }
 
 const HTML_500 = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
@@ -67,6 +75,22 @@ describe('SonarQube API faults end in exit 2 with one line, the token nowhere', 
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain(Buffer.from(`${TOKEN}:`).toString('base64'));
     }
+  });
+
+  test.each([
+    ['sonar-scanner missing', () => ({ PATH: nodeOnlyPath() }), '', /"sonar-scanner" was not found on PATH/],
+    ['sonar-scanner non-zero exit', () => fakeEnv({ FAKE_SONAR_EXIT: '2', FAKE_SONAR_STDERR: 'ERROR: Error during SonarScanner execution' }), '', /exit code 2/],
+    ['sonar-scanner hangs (timeout 1s)', () => fakeEnv({ FAKE_SONAR_HANG: '1' }), ', timeout: "1s"', /timed out after 1\.0s/],
+  ])('%s', async (fault, env, extra, message) => {
+    const { dir } = await sonarProject({}, `, scanner: true, project_key: "shop-api"${extra}`);
+    const r = await runCli(['run', '--quiet'], { cwd: dir, env: { ...env(), SONAR_TOKEN: TOKEN } });
+    const lines = diagnosticLines(r.stderr, 'error');
+    sonarMatrix.add({ area: 'sonarqube', fault, exit: r.code, message: lines[0] ?? r.stderr.trim() });
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^secgate: error: sonarqube: .+ — .+/);
+    expect(lines[0]).toMatch(message);
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 
   test('optional: a failing SonarQube is a recorded warning, not exit 2', async () => {
