@@ -39,8 +39,12 @@ export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   let outcomes;
-  // While the scanners work (seconds to minutes, mostly waiting), compile the SARIF validator the gate needs after them.
-  const warm = setTimeout(() => createSarifValidator(), 20);
+  // While the scanners work (seconds to minutes, mostly waiting), compile the SARIF validator the gate
+  // needs after them — once every job has started, so the compile does not hold back their start.
+  let warm: NodeJS.Timeout | undefined;
+  let started = 0;
+  const progress = progressFor(opts, ctx);
+  const startsBeforeWarm = Math.min(jobs.length, config.defaults?.concurrency ?? DEFAULTS.concurrency);
   try {
     outcomes = await runJobs(jobs, {
       concurrency: config.defaults?.concurrency ?? DEFAULTS.concurrency,
@@ -49,7 +53,13 @@ export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
       ci: ciFacts(ctx.env),
       now: ctx.now,
       unknownSeverity: config.policy.unknown_severity,
-      progress: progressFor(opts, ctx),
+      progress: {
+        ...progress,
+        started(id) {
+          progress.started(id);
+          if (++started === startsBeforeWarm) warm = setTimeout(() => createSarifValidator(), 200);
+        },
+      },
       signal: interrupt.signal,
       keepWorkDirs: opts.keepWork ?? false,
       onWorkRoot: (dir) => {
