@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { fakeApis, json } from '../publish/fake-api.js';
-import { hasLegacyCommand, parseCommand, parseOutputFile } from '../publish/workflow-commands.js';
+import { liveCommands, parseCommand, parseOutputFile } from '../publish/workflow-commands.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const REPORTS = ['grype.json', 'trivy.json', 'semgrep.sarif'].map((f) => join(FIXTURES, 'reports', f));
@@ -33,22 +33,6 @@ function githubEnv(base: string, dir: string, event = 'pull_request.json'): Reco
 /** Every byte secgate wrote: streams and every file in the job's directory. */
 function everythingWritten(r: { stdout: string; stderr: string }, dir: string): string {
   return [r.stdout, r.stderr, ...readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'))].join('\n');
-}
-
-/** The lines the Actions runner would act on: outside stop-commands, parsed as v2 or legacy commands. */
-function liveCommands(stdout: string) {
-  const live: string[] = [];
-  let stop: string | undefined;
-  for (const line of stdout.split('\n')) {
-    const cmd = parseCommand(line);
-    if (stop) {
-      if (cmd?.name === stop) stop = undefined;
-      continue;
-    }
-    if (cmd?.name === 'stop-commands') stop = cmd.data;
-    else if (cmd || hasLegacyCommand(line)) live.push(line);
-  }
-  return live;
 }
 
 describe('check in GitHub Actions', () => {

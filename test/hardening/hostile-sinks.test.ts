@@ -18,7 +18,7 @@ import { runCli, type CliRun } from '../helpers/cli.js';
 import { HOSTILE, LIVE, ONE_MB_LINE } from '../helpers/hostile.js';
 import { sarifProblems } from '../helpers/sarif-schema.js';
 import { fakeApis, json } from '../publish/fake-api.js';
-import { hasLegacyCommand, parseCommand, parseOutputFile } from '../publish/workflow-commands.js';
+import { liveCommands, parseCommand, parseOutputFile } from '../publish/workflow-commands.js';
 import { FIXTURES } from '../runners/fakes.js';
 
 const REPORTS = join(FIXTURES, 'reports');
@@ -130,22 +130,6 @@ beforeAll(() => {
     return p;
   });
 });
-
-/** Lines the Actions runner would act on: outside stop-commands, v2 `::cmd::` or legacy `##[`. */
-function liveCommands(text: string): string[] {
-  const live: string[] = [];
-  let stop: string | undefined;
-  for (const line of text.split(/\r?\n|\r/)) {
-    const cmd = parseCommand(line);
-    if (stop) {
-      if (cmd?.name === stop) stop = undefined;
-      continue;
-    }
-    if (cmd?.name === 'stop-commands') stop = cmd.data;
-    else if (cmd || hasLegacyCommand(line)) live.push(line);
-  }
-  return live;
-}
 
 /** What no non-terminal text sink may carry. */
 function expectInertText(sink: string, text: string): void {

@@ -61,3 +61,22 @@ export function parseOutputFile(text: string): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * The lines the Actions runner would act on: outside stop-commands, parsed as v2 or legacy
+ * commands. (The runner splits on \n; a lone \r also ends a line on the terminal that shows it.)
+ */
+export function liveCommands(text: string): string[] {
+  const live: string[] = [];
+  let stop: string | undefined;
+  for (const line of text.split(/\r?\n|\r/)) {
+    const cmd = parseCommand(line);
+    if (stop) {
+      if (cmd?.name === stop) stop = undefined;
+      continue;
+    }
+    if (cmd?.name === 'stop-commands') stop = cmd.data;
+    else if (cmd || hasLegacyCommand(line)) live.push(line);
+  }
+  return live;
+}
