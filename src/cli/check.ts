@@ -10,6 +10,7 @@ import { gate } from '../pipeline.js';
 import { inertInActions } from '../publish/auto.js';
 import { exitCodeFor } from '../policy/verdict.js';
 import { renderConsole } from '../report/console.js';
+import { sarifChunks } from '../report/sarif.js';
 import { fitGithubLimits } from '../sarif/github-limits.js';
 import { createSarifValidator } from '../sarif/validate.js';
 import { useColor, write, type CliContext, type CommonOptions } from './context.js';
@@ -24,6 +25,8 @@ export interface CheckOptions extends CommonOptions {
   format: string[];
   json?: boolean;
   sarifSchema?: string;
+  /** Append a summary line here (secgate trend). */
+  history?: string;
   /** Run the configured actions for real (default: dry run). */
   apply?: boolean;
   /** --comment: post/update the sticky PR/MR comment. */
@@ -32,8 +35,6 @@ export interface CheckOptions extends CommonOptions {
   github?: boolean;
   /** --profile NAME: secgate.yml's profiles.NAME replaces the top-level keys it names. */
   profile?: string;
-  /** Append a summary line here (secgate trend). */
-  history?: string;
   /** A previous secgate SARIF log: results become new / unchanged / updated / absent. */
   baseline?: string;
   /** A git ref: findings on lines / packages changed since it are new. */
@@ -89,7 +90,8 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
     throw new OutputError(`the merged SARIF log is invalid at ${p.path}: ${p.message}`, 'this is a secgate bug: run with --debug and report it with the input reports');
   }
   const out = fitGithubLimits(log);
-  await writeFileAtomic(resolve(ctx.cwd, opts.sarif), `${JSON.stringify(out, null, 2)}\n`);
+  // In pieces: 100k results pretty-printed are near V8's 512 MB string limit. Same bytes as sarifJson.
+  await writeFileAtomic(resolve(ctx.cwd, opts.sarif), sarifChunks(out));
   if (reportSpecs.length) await (await import('./report.js')).writeReports(log, reportSpecs, ctx, { failOn: config.policy.fail_on });
   await (await import('../history/record.js')).recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: 'check', flag: opts.history, config });
 
