@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { Log } from 'sarif';
 import { renderConsole } from '../../src/report/console.js';
 import { LIVE, hostileLog } from '../helpers/hostile.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 
 const sample = (): Log => JSON.parse(readFileSync(new URL('../../fixtures/logs/sample.sarif', import.meta.url), 'utf8')) as Log;
 
@@ -52,7 +53,7 @@ describe('renderConsole', () => {
         expect(withoutSgr).not.toMatch(LIVE.bidi);
         expect(withoutSgr).not.toMatch(LIVE.loneSurrogate);
       }),
-      { numRuns: 40 },
+      { numRuns: fuzzRuns(40, { max: 2000 }) },
     );
   });
 });
