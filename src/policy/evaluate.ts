@@ -1,6 +1,6 @@
 import type { Log, Result, Run } from 'sarif';
 import type { PolicyConfig, ThresholdRule } from '../config/sections/policy.js';
-import { eachResult, isSuppressed, locationUri, props, runOptional, runSucceeded, severityOf, startLine, toolName } from '../sarif/props.js';
+import { eachResult, isFinding, isSuppressed, locationUri, props, runOptional, runSucceeded, severityOf, startLine, toolName } from '../sarif/props.js';
 import { rank } from '../sarif/severity.js';
 import { summarise } from '../sarif/summary.js';
 import { toolMatches } from './glob.js';
@@ -96,7 +96,8 @@ function checkThreshold(log: Log, rule: ThresholdRule, name: string, top: number
   const max = rule.max ?? 0;
   const classes = new Map<string, FindingRef[]>();
   for (const { run, result, runIndex, resultIndex } of eachResult(log)) {
-    if (isSuppressed(result) || isAbsent(result) || !matches(rule, run, result)) continue;
+    // A check that passed (kind pass / notApplicable / informational) is not a finding.
+    if (!isFinding(result) || isSuppressed(result) || isAbsent(result) || !matches(rule, run, result)) continue;
     const key = result.correlationGuid ?? `${runIndex}:${resultIndex}`;
     const ref = findingRef(run, result);
     const list = classes.get(key);

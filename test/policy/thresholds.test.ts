@@ -73,6 +73,15 @@ describe('thresholds: matchers', () => {
   });
 });
 
+describe('SARIF result kinds', () => {
+  it('a passed check (kind pass / notApplicable / informational) never counts; fail, open and review do', () => {
+    const run = codeRun('BinSkim', [1, 2, 3, 4].map((n) => ({ rule: `BA200${n}`, file: 'bin/app.dll', line: n, severity: 'high' as const })));
+    const kinds = ['pass', 'notApplicable', 'informational', 'review'] as const;
+    run.results!.forEach((r, i) => (r.kind = kinds[i]));
+    expect(verdictOf('policy: { fail_on: [ { severity: high } ] }', [run]).reasons[0]).toMatchObject({ count: 1, findings: [{ ruleId: 'BA2004' }] });
+  });
+});
+
 describe('cross-tool counting', () => {
   it('the same CVE on the same package from Grype and Trivy counts once; another package counts apart', () => {
     const grype = vulnRun('grype', 'container', [{ id: 'CVE-2022-37434', pkg: 'zlib', version: '1.2.12-r1', type: 'apk', namespace: 'alpine', severity: 'critical' }]);
