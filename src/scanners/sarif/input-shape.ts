@@ -40,6 +40,8 @@ const rule = {
     properties: { type: 'object', properties: { tags: tags } },
   },
 };
+// Notification descriptors are completed like rules (GitHub wants help on them too).
+const descriptor = { type: 'object', properties: { id: str, name: str, shortDescription: text, fullDescription: text, help: text, properties: { type: 'object', properties: { tags: tags } } } };
 const runShape = {
   type: 'object',
   required: ['tool'],
@@ -48,8 +50,8 @@ const runShape = {
       type: 'object',
       required: ['driver'],
       properties: {
-        driver: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, rules: { type: 'array', items: rule }, globalMessageStrings: { type: 'object', additionalProperties: text } } },
-        extensions: { type: 'array', items: { type: 'object', properties: { rules: { type: 'array', items: rule } } } },
+        driver: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, rules: { type: 'array', items: rule }, notifications: { type: 'array', items: descriptor }, globalMessageStrings: { type: 'object', additionalProperties: text } } },
+        extensions: { type: 'array', items: { type: 'object', properties: { rules: { type: 'array', items: rule }, notifications: { type: 'array', items: descriptor } } } },
       },
     },
     results: {

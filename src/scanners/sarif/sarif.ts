@@ -122,7 +122,7 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
 
   for (const r of [...rules, ...extensions.flat()]) completeRule(r, ruleSeverity.get(r));
   // GitHub wants descriptions and help on every reportingDescriptor, notification descriptors too (GH2012).
-  for (const n of [...(run.tool.driver.notifications ?? []), ...(run.tool.extensions ?? []).flatMap((e) => e.notifications ?? [])]) {
+  for (const n of [run.tool.driver, ...(run.tool.extensions ?? [])].flatMap((c) => (Array.isArray(c.notifications) ? c.notifications : []))) {
     if (isObj(n) && typeof n.id === 'string' && n.id !== '') completeRule(n, undefined);
   }
   if (driver['informationUri'] !== undefined && !isUri(driver['informationUri'])) delete driver['informationUri'];
