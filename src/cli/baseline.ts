@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { toBaselineLog } from '../policy/baseline.js';
 import { correlate } from '../sarif/correlate.js';
 import { mergeRuns } from '../sarif/merge.js';
+import { sarifChunks } from '../report/sarif.js';
 import { readReports } from './check.js';
 import { assignFormats } from './formats.js';
 import { write, type CliContext } from './context.js';
@@ -21,7 +22,7 @@ export async function baseline(reports: string[], opts: BaselineOptions, ctx: Cl
   const log = mergeRuns(runs);
   correlate(log);
   const out = toBaselineLog(log);
-  await writeFileAtomic(resolve(ctx.cwd, opts.output), `${JSON.stringify(out, null, 2)}\n`);
+  await writeFileAtomic(resolve(ctx.cwd, opts.output), sarifChunks(out));
   const n = out.runs.reduce((k, r) => k + (r.results?.length ?? 0), 0);
   await write(ctx.stderr, `secgate: baseline of ${n} finding${n === 1 ? '' : 's'} from ${out.runs.length} run${out.runs.length === 1 ? '' : 's'} written to ${opts.output}\n`);
   return 0;

@@ -23,16 +23,16 @@ export async function report(opts: ReportOptions, ctx: CliContext): Promise<numb
   const log = await readSarifLog(resolve(ctx.cwd, opts.from), opts.from);
   const config = await loadConfig(opts.config ? resolve(ctx.cwd, opts.config) : undefined, ctx.cwd);
   const toFile = opts.output !== undefined;
-  const text = reporter.render(log, {
+  const renderOpts = {
     color: !toFile && useColor(ctx, opts),
     quiet: opts.quiet ?? false,
     width: ctx.stdout.columns,
     title: opts.title,
     now: ctx.now(),
     failOn: config.policy.fail_on,
-  });
-  if (toFile) await writeFileAtomic(resolve(ctx.cwd, opts.output!), text);
-  else await write(ctx.stdout, text);
+  };
+  if (toFile) await writeFileAtomic(resolve(ctx.cwd, opts.output!), reporter.chunks?.(log, renderOpts) ?? reporter.render(log, renderOpts));
+  else await write(ctx.stdout, reporter.render(log, renderOpts));
   return 0;
 }
 
@@ -55,7 +55,8 @@ export function parseReportSpecs(specs: readonly string[]): ReportSpec[] {
 /** Write each requested report (atomically), after the SARIF log. Files never get colour. */
 export async function writeReports(log: Log, specs: readonly ReportSpec[], ctx: CliContext, extra: { failOn?: readonly ThresholdRule[]; title?: string } = {}): Promise<void> {
   for (const { reporter, path } of specs) {
-    await writeFileAtomic(resolve(ctx.cwd, path), reporter.render(log, { color: false, now: ctx.now(), ...extra }));
+    const opts = { color: false, now: ctx.now(), ...extra };
+    await writeFileAtomic(resolve(ctx.cwd, path), reporter.chunks?.(log, opts) ?? reporter.render(log, opts));
   }
 }
 

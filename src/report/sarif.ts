@@ -10,6 +10,9 @@ export const sarifReporter: Reporter = {
   render(log) {
     return sarifJson(log);
   },
+  chunks(log) {
+    return sarifChunks(log);
+  },
 };
 
 // C1 controls, bidi overrides/isolates, zero-width and line/paragraph separators: JSON allows them

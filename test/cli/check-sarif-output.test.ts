@@ -36,3 +36,27 @@ describe('secgate check: the SARIF log it writes', () => {
     expect(JSON.stringify(JSON.parse(text))).toContain('evil\u202egnp.exe\u0085\u2028pkg');
   });
 });
+
+describe('the other SARIF writers use the same pieces', () => {
+  it('check --report sarif:FILE and secgate report --format sarif -o FILE write the log check wrote, byte for byte', async () => {
+    const cwd = workdir();
+    await runCli(['check', join(FIXTURES, 'grype.json'), '-q', '--sarif', 'main.sarif', '--report', 'sarif:copy.sarif'], { cwd, env });
+    const main = readFileSync(join(cwd, 'main.sarif'), 'utf8');
+    expect(readFileSync(join(cwd, 'copy.sarif'), 'utf8')).toBe(main);
+    expect((await runCli(['report', '--from', 'main.sarif', '--format', 'sarif', '-o', 'again.sarif'], { cwd, env })).code).toBe(0);
+    expect(readFileSync(join(cwd, 'again.sarif'), 'utf8')).toBe(main);
+    const stdout = await runCli(['report', '--from', 'main.sarif', '--format', 'sarif'], { cwd, env });
+    expect(stdout.stdout).toBe(main);
+  });
+
+  it('secgate baseline writes its log escaped like the others', async () => {
+    const cwd = workdir();
+    const grype = JSON.parse(readFileSync(join(FIXTURES, 'grype.json'), 'utf8')) as { matches: { artifact: { name: string } }[] };
+    grype.matches[0]!.artifact.name = 'pkg\u202e';
+    writeFileSync(join(cwd, 'grype.json'), JSON.stringify(grype));
+    expect((await runCli(['baseline', 'grype.json', '-o', 'base.sarif'], { cwd, env })).code).toBe(0);
+    const text = readFileSync(join(cwd, 'base.sarif'), 'utf8');
+    expect(text).toBe(sarifJson(JSON.parse(text) as Log));
+    expect(text).not.toContain('\u202e');
+  });
+});
