@@ -17,15 +17,34 @@ export function toArtifactUri(path: string): string {
 function encodeSegment(seg: string): string {
   // encodeURIComponent, but keep characters that are legal in a path segment readable.
   // A lone surrogate (invalid UTF-16 in a package name or path) cannot be percent-encoded: U+FFFD.
-  return encodeURIComponent(toWellFormed(seg)).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%3D/g, '=');
+  // ':' stays encoded: in a relative reference's first segment it would read as a scheme
+  // (`openssh-server@1:8.9p1`, a Debian epoch), which GitHub rejects (SARIF1002).
+  return encodeURIComponent(toWellFormed(seg)).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%2C/g, ',').replace(/%3D/g, '=');
 }
 
 function encodeUriLoose(u: string): string {
+  let href: string;
   try {
-    return new URL(u).href;
+    href = new URL(u).href;
   } catch {
-    return encodeURI(toWellFormed(u));
+    href = encodeURI(toWellFormed(u));
   }
+  return tightenUrl(href);
+}
+
+/**
+ * The WHATWG URL serialiser leaves characters the RFC 3986 grammar (and so the SARIF schemas'
+ * `uri` format) does not allow: a '%' not starting an escape, characters outside RFC 3986's
+ * set ('[' ']' outside the host, '^', '|', …), and a second '#'. Encode exactly those.
+ */
+function tightenUrl(href: string): string {
+  const authorityEnd = href.indexOf('/', href.indexOf('//') + 2);
+  const head = authorityEnd < 0 ? href : href.slice(0, authorityEnd);
+  let tail = authorityEnd < 0 ? '' : href.slice(authorityEnd);
+  tail = tail.replace(/%(?![0-9A-Fa-f]{2})/g, '%25').replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?#%]/gu, (c) => encodeURIComponent(c));
+  const hash = tail.indexOf('#');
+  if (hash >= 0) tail = tail.slice(0, hash + 1) + tail.slice(hash + 1).replace(/#/g, '%23');
+  return head + tail;
 }
 
 /** A short, safe slug for categories and ids: letters, digits, dot, dash, underscore. */
