@@ -1,5 +1,6 @@
 import type { Log, Result } from 'sarif';
 import { guidFrom } from './hash.js';
+import { stableUrl } from './uri.js';
 import { FINGERPRINT_KEY } from './builder.js';
 import { eachResult, locationUri, props, startLine } from './props.js';
 
@@ -67,7 +68,7 @@ export function correlate(log: Log): void {
       continue;
     }
     if (p.url) {
-      const node = `dast|${result.ruleId}|${p.url}|${p.method ?? ''}|${p.param ?? ''}`;
+      const node = `dast|${result.ruleId}|${stableUrl(p.url)}|${p.method ?? ''}|${p.param ?? ''}`;
       add(node);
       nodes.push({ result, node });
       continue;

@@ -47,6 +47,20 @@ function tightenUrl(href: string): string {
   return head + tail;
 }
 
+/**
+ * Identity of a URL for fingerprints: scheme, host, path and the query's parameter names —
+ * query values and fragments change between runs (ids, cache busters, nonces) and are left out.
+ */
+export function stableUrl(uri: string): string {
+  try {
+    const u = new URL(uri);
+    const names = [...new Set([...u.searchParams.keys()])].sort();
+    return `${u.protocol}//${u.host}${u.pathname}${names.length ? `?${names.join('&')}` : ''}`;
+  } catch {
+    return uri.replace(/#.*$/, '').replace(/=[^&]*/g, '');
+  }
+}
+
 /** A short, safe slug for categories and ids: letters, digits, dot, dash, underscore. */
 export function slug(s: string): string {
   const out = s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');

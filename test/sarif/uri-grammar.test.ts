@@ -30,3 +30,16 @@ describe('toArtifactUri keeps to the URI grammar GitHub and the SARIF schema che
     );
   });
 });
+
+describe('DAST correlation ignores volatile query values', () => {
+  it('the same alert on the same URL with other cache-busters or session ids is one issue', async () => {
+    const { correlate } = await import('../../src/sarif/correlate.js');
+    const result = (url: string) => ({ ruleId: '10038', message: { text: 'CSP header not set' }, properties: { url, method: 'GET', param: '' } });
+    const log = { version: '2.1.0' as const, runs: [{ tool: { driver: { name: 'ZAP' } }, results: [result('https://a.test/p?sid=1&_=111'), result('https://a.test/p?_=222&sid=9')] }, { tool: { driver: { name: 'ZAP' } }, results: [result('https://a.test/other?sid=1')] }] };
+    correlate(log);
+    const [a, b] = log.runs[0]!.results as { correlationGuid?: string }[];
+    const [c] = log.runs[1]!.results as { correlationGuid?: string }[];
+    expect(a!.correlationGuid).toBe(b!.correlationGuid);
+    expect(c!.correlationGuid).not.toBe(a!.correlationGuid);
+  });
+});

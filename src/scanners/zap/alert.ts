@@ -1,9 +1,13 @@
 import type { Run, Suppression } from 'sarif';
+import { stableUrl } from '../../sarif/uri.js';
 import { RunBuilder } from '../../sarif/builder.js';
 import type { Severity } from '../../sarif/severity.js';
 import { toWellFormed } from '../../text/escape.js';
 import { htmlToText, plainText } from '../../text/html-to-text.js';
 import type { AdapterContext } from '../types.js';
+
+// Kept exported here too: the URL identity was born in this adapter.
+export { stableUrl };
 
 /**
  * One ZAP alert as every ZAP output form describes it, and its mapping to SARIF. The format
@@ -99,20 +103,6 @@ export function ruleIdOf(pluginId: string, alertRef: string | undefined): string
   const ref = alertRef?.trim();
   if (!ref || ref === pluginId) return pluginId;
   return ref.startsWith(`${pluginId}-`) ? ref : `${pluginId}-${ref}`;
-}
-
-/**
- * Identity of a URL for fingerprints: scheme, host, path and the query's parameter names —
- * query values and fragments change between runs (ids, cache busters, nonces) and are left out.
- */
-export function stableUrl(uri: string): string {
-  try {
-    const u = new URL(uri);
-    const names = [...new Set([...u.searchParams.keys()])].sort();
-    return `${u.protocol}//${u.host}${u.pathname}${names.length ? `?${names.join('&')}` : ''}`;
-  } catch {
-    return uri.replace(/#.*$/, '').replace(/=[^&]*/g, '');
-  }
 }
 
 /** Adds one alert: one result per instance (one for an alert with none). `seen` de-duplicates fingerprints within a run. */
