@@ -69,7 +69,7 @@ export async function check(reports: string[], opts: CheckOptions, ctx: CliConte
 
 /** Read every report (all of them, so each unreadable one gets its line); any failure is exit 2. */
 export async function readReports(inputs: ReportInput[], config: Config, ctx: CliContext): Promise<Run[]> {
-  const settled = await Promise.allSettled(inputs.map((i) => readReport({ ...i, path: resolve(ctx.cwd, i.path) }, { unknownSeverity: config.policy.unknown_severity }).then((r) => ({ ...r, shown: i.path }))));
+  const settled = await Promise.allSettled(inputs.map((i) => readReport({ ...i, path: resolve(ctx.cwd, i.path) }, { unknownSeverity: config.policy.unknown_severity, streamAbove: streamAbove(ctx.env) }).then((r) => ({ ...r, shown: i.path }))));
   const errors = settled.flatMap((s) => (s.status === 'rejected' ? [asSecgate(s.reason)] : []));
   if (errors.length) throw errors.length === 1 ? errors[0]! : new ManyErrors(errors);
   return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.runs.map((run) => relabel(run, s.value.shown)) : []));
@@ -106,6 +106,12 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
   // Annotations, job summary, outputs (GitHub Actions) and --comment: never change the exit code.
   if (opts.comment || ctx.env['GITHUB_ACTIONS'] === 'true') await (await import('./comment.js')).publishAfterGate(log, opts, ctx);
   return exitCodeFor(verdict.status);
+}
+
+/** SECGATE_STREAM_ABOVE=bytes: JSON reports above it are streamed (default STREAM_ABOVE; tests force it low). */
+function streamAbove(env: NodeJS.ProcessEnv): number | undefined {
+  const n = Number(env['SECGATE_STREAM_ABOVE']);
+  return env['SECGATE_STREAM_ABOVE'] && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 /** Runs record the report path as the user typed it (relative), not the absolute path. */

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Run } from 'sarif';
 import { ReportError, isSecgateError } from '../errors.js';
@@ -7,6 +7,7 @@ import { ShapeError } from '../scanners/shape.js';
 import type { Adapter } from '../scanners/types.js';
 import type { Severity } from '../sarif/severity.js';
 import { slug } from '../sarif/uri.js';
+import { LargeJsonError, readLargeJson } from './json-large.js';
 import { decodeReport } from './decode.js';
 
 export interface ReportInput {
@@ -19,7 +20,12 @@ export interface ReadOptions {
   unknownSeverity: Severity;
   /** Line-delimited formats (Wazuh alerts.json): skip malformed lines, counted as a warning. */
   skipMalformedLines?: boolean;
+  /** JSON reports above this many bytes are streamed (src/io/json-large.ts), never held as one string. */
+  streamAbove?: number | undefined;
 }
+
+/** Past ~512 MB a file cannot be one string at all; JSON.parse of a few hundred MB already needs GBs. */
+export const STREAM_ABOVE = 256 * 2 ** 20;
 
 export interface ReadResult {
   path: string;
@@ -29,14 +35,18 @@ export interface ReadResult {
 
 /** Read one report file and convert it; every failure is a one-line ReportError. */
 export async function readReport(input: ReportInput, opts: ReadOptions): Promise<ReadResult> {
-  let buf: Buffer;
+  let buf: Buffer | undefined;
   try {
-    buf = await readFile(input.path);
+    const { size } = await stat(input.path);
+    const forced = input.format ? adapterById(input.format) : undefined;
+    // Too big to read whole: streamed (undefined here), unless forced to a text format.
+    if (!(size > (opts.streamAbove ?? STREAM_ABOVE) && (!forced || forced.input === 'json'))) buf = await readFile(input.path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a report' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new ReportError(input.path, why, code === 'ENOENT' ? 'check the path, or that the scanner step before this one wrote its report' : code === 'EISDIR' ? 'name the report files inside it' : 'check the file\'s permissions');
   }
+  if (!buf) return readLargeReport(input, opts);
   let text: string;
   try {
     text = decodeReport(buf);
@@ -45,6 +55,35 @@ export async function readReport(input: ReportInput, opts: ReadOptions): Promise
     throw new ReportError(input.path, `is too large to read (${Math.round(buf.length / 2 ** 20)} MiB)`, 'split the scan (per image or per directory), or filter it at the scanner (e.g. --severity)', undefined, { cause: e });
   }
   return parseReport(input, text, opts);
+}
+
+/** A JSON report too big to read whole: its big arrays are read element by element by the adapter. */
+function readLargeReport(input: ReportInput, opts: ReadOptions): ReadResult {
+  const { path } = input;
+  let doc: Record<string, unknown>;
+  try {
+    // Arrays over a quarter of the threshold are read lazily (all of them when a test sets it to 0).
+    doc = readLargeJson(path, { arrayInlineMax: Math.min(16 * 2 ** 20, Math.floor((opts.streamAbove ?? STREAM_ABOVE) / 4)) });
+  } catch (e) {
+    throw largeJsonFailure(path, e);
+  }
+  const forced = input.format ? adapterById(input.format) : undefined;
+  if (input.format && !forced) throw new ReportError(path, `unknown format "${input.format}"`, `use one of: ${formatIds().join(', ')}`);
+  const adapter = forced ?? adapters.find((a) => a.input === 'json' && safeDetect(a, doc));
+  if (!adapter) {
+    throw new ReportError(path, `is too large to read whole (over ${Math.round((opts.streamAbove ?? STREAM_ABOVE) / 2 ** 20)} MiB) and not a format secgate streams${describeShape(doc)}`, 'secgate streams Grype JSON at this size; split the scan (per image or per directory) into smaller reports');
+  }
+  return convertDocument(input, adapter, doc, doc, forced, opts);
+}
+
+function largeJsonFailure(path: string, e: unknown): unknown {
+  if (!(e instanceof LargeJsonError)) return e;
+  return new ReportError(
+    path,
+    e.message,
+    e.truncated ? 'the scanner was probably killed while writing it, or the disk was full: re-run the scanner' : "check that the file is the scanner's JSON output, not its log or table output",
+    `byte ${e.offset}`,
+  );
 }
 
 /** The pure half of readReport: text in, runs out. */
@@ -90,6 +129,12 @@ export function parseReport(input: ReportInput, text: string, opts: ReadOptions)
     );
   }
 
+  return convertDocument(input, adapter, input2, doc, forced, opts);
+}
+
+/** The adapter's half: runs out of the parsed document (or text), every failure a one-line ReportError. */
+function convertDocument(input: ReportInput, adapter: Adapter, input2: unknown, doc: unknown, forced: Adapter | undefined, opts: ReadOptions): ReadResult {
+  const { path } = input;
   const category = `${adapter.id}-${slug(basename(path).replace(/\.[^.]*$/, ''))}`;
   try {
     const runs = adapter.toRuns(input2, { file: path, category, unknownSeverity: opts.unknownSeverity, ...(opts.skipMalformedLines ? { skipMalformedLines: true } : {}) });
@@ -111,6 +156,8 @@ export function parseReport(input: ReportInput, text: string, opts: ReadOptions)
       throw new ReportError(path, `does not look like ${adapter.title}: ${e.message}`, 'the scanner may have changed its output format or the file is damaged; re-run the scanner, or report it with the file attached', e.path);
     }
     if (isSecgateError(e)) throw e;
+    // A streamed report's element that is not JSON (found while the adapter reads it).
+    if (e instanceof LargeJsonError) throw largeJsonFailure(path, e);
     // An adapter bug must still fail closed, as a clear line rather than a stack trace.
     throw new ReportError(path, `could not be read as ${adapter.title}: ${(e as Error).message}`, 'run with --debug and report it', undefined, { cause: e });
   }

@@ -5,6 +5,11 @@ import type { CvssScore } from '../../sarif/props.js';
 import { purlCore, packageKey } from '../package-id.js';
 import { arr, id as nonEmptyId, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
+import { isLazyArray } from '../lazy-array.js';
+
+function elementsOf(x: unknown, path: string): Iterable<unknown> {
+  return isLazyArray(x) ? x : arr(x, path);
+}
 
 /**
  * Grype `-o json` (descriptor/matches/source). Works across schema versions: the current one
@@ -17,11 +22,12 @@ export const grypeJson: Adapter = {
   kind: 'container',
   input: 'json',
   detect(doc) {
-    if (!isObj(doc) || !Array.isArray(doc['matches'])) return false;
+    if (!isObj(doc) || !(Array.isArray(doc['matches']) || isLazyArray(doc['matches']))) return false;
     const d = doc['descriptor'];
     if (isObj(d) && d['name'] === 'grype') return true;
     // Descriptor stripped: fall back on the match shape.
-    const first = doc['matches'][0];
+    const m = doc['matches'];
+    const first = isLazyArray(m) ? m.head[0] : m[0];
     return isObj(first) && isObj(first['vulnerability']) && isObj(first['artifact']);
   },
   toRuns(doc, ctx) {
@@ -43,10 +49,15 @@ function convert(doc: Obj, ctx: AdapterContext): Run {
     grypeJson.id,
   );
   if (target) b.setProperty('target', target);
-  const matches = arr(doc['matches'], '$.matches');
-  matches.forEach((m, i) => addMatch(b, obj(m, `$.matches[${i}]`), `$.matches[${i}]`, target, undefined));
-  optArr(doc['ignoredMatches'], '$.ignoredMatches').forEach((m, i) => {
-    const path = `$.ignoredMatches[${i}]`;
+  // A LazyArray (a report over the string limit) yields its matches one at a time.
+  let n = 0;
+  for (const m of elementsOf(doc['matches'], '$.matches')) {
+    const path = `$.matches[${n++}]`;
+    addMatch(b, obj(m, path), path, target, undefined);
+  }
+  n = 0;
+  for (const m of isLazyArray(doc['ignoredMatches']) ? doc['ignoredMatches'] : optArr(doc['ignoredMatches'], '$.ignoredMatches')) {
+    const path = `$.ignoredMatches[${n++}]`;
     const mo = obj(m, path);
     const rules = optArr(mo['appliedIgnoreRules'], `${path}.appliedIgnoreRules`).filter(isObj);
     const reasons = rules.map((r) => optStr(r['reason'], `${path}.appliedIgnoreRules.reason`)).filter((r): r is string => !!r);
@@ -57,7 +68,7 @@ function convert(doc: Obj, ctx: AdapterContext): Run {
       properties: { source: 'grype', rules },
     };
     addMatch(b, mo, path, target, suppression);
-  });
+  }
   return b.build();
 }
 

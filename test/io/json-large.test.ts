@@ -1,0 +1,138 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LargeJsonError, readLargeJson } from '../../src/io/json-large.js';
+import { isLazyArray } from '../../src/scanners/lazy-array.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
+import { runCli } from '../helpers/cli.js';
+import { HAVE_CORPUS, NO_CORPUS_REASON, corpusFiles } from '../helpers/corpus.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'secgate-large-'));
+let n = 0;
+const file = (text: string | Buffer) => {
+  const p = join(dir, `f${n++}.json`);
+  writeFileSync(p, text);
+  return p;
+};
+/** The document with every LazyArray read out (iterated twice: each pass reads the file again). */
+const materialise = (doc: Record<string, unknown>) => {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) {
+    if (isLazyArray(v)) {
+      const once = [...v];
+      expect([...v]).toEqual(once);
+      expect(v.head).toEqual(once.slice(0, 1));
+      out[k] = once;
+    } else out[k] = v;
+  }
+  return out;
+};
+
+describe('readLargeJson: a top-level object read member by member, big arrays lazily', () => {
+  it('reads any object as JSON.parse does, whatever the chunk size, inline limit and layout', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 5 }),
+        fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 8 }),
+        fc.constantFrom(undefined, 2, '\t', ' \r\n '),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 0, max: 200 }),
+        (members, big, indent, chunkSize, arrayInlineMax) => {
+          const value = { ...members, matches: big };
+          const text = JSON.stringify(value, null, indent as string | number | undefined);
+          const doc = readLargeJson(file(text), { chunkSize, arrayInlineMax });
+          expect(materialise(doc)).toEqual(JSON.parse(text));
+        },
+      ),
+      { numRuns: fuzzRuns(200) },
+    );
+  });
+
+  it('multi-byte UTF-8 across chunk boundaries, escaped quotes and brackets inside strings', () => {
+    const value = { 'k"}': 'a\\"]}{[', matches: ['é€😀', { s: '\\\\', t: '"[{' }, 1, null, true, -1.5e3], tail: '😀' };
+    for (const chunkSize of [1, 2, 3, 5]) {
+      const doc = readLargeJson(file(JSON.stringify(value)), { chunkSize, arrayInlineMax: 0 });
+      expect(isLazyArray(doc['matches'])).toBe(true);
+      expect(materialise(doc)).toEqual(value);
+    }
+  });
+
+  it('truncated, not an object, malformed, or a big member that is not an array: a LargeJsonError', () => {
+    const text = JSON.stringify({ descriptor: { name: 'grype' }, matches: [{ a: 1 }, { b: 2 }] });
+    const err = (t: string, o = {}) => {
+      try {
+        const doc = readLargeJson(file(t), { chunkSize: 4, arrayInlineMax: 0, ...o });
+        materialise(doc);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const cut = err(text.slice(0, 40)) as LargeJsonError;
+    expect(cut).toBeInstanceOf(LargeJsonError);
+    expect(cut.truncated).toBe(true);
+    expect(err('[1, 2]')).toBeInstanceOf(LargeJsonError);
+    expect(err(text.replace('{ "b"', '{ b').replace('{"b"', '{b'))).toBeInstanceOf(LargeJsonError);
+    expect(err(JSON.stringify({ big: 'x'.repeat(100) }), { memberMax: 10 })).toBeInstanceOf(LargeJsonError);
+    expect(materialise(readLargeJson(file(JSON.stringify({ big: 'x'.repeat(100) })), { arrayInlineMax: 0, chunkSize: 8 }))).toEqual({ big: 'x'.repeat(100) });
+    expect(err(`${text} x`)).toBeInstanceOf(LargeJsonError);
+  });
+
+  it('damaged documents: a LargeJsonError or a result, never another exception', () => {
+    const base = JSON.stringify({ descriptor: { name: 'grype', version: '0.1' }, matches: [{ vulnerability: { id: 'CVE-1' }, artifact: { name: 'a' } }, { x: [1, 2, { y: 'z' }] }], source: { target: 't' } }, null, 1);
+    fc.assert(
+      fc.property(fc.nat(base.length), fc.constantFrom('', '"', '{', '}', '[', ']', ',', ':', '\\', 'x'), fc.boolean(), (at, insert, cut) => {
+        const t = cut ? base.slice(0, at) : base.slice(0, at) + insert + base.slice(at + 1);
+        try {
+          materialise(readLargeJson(file(t), { chunkSize: 7, arrayInlineMax: 0 }));
+        } catch (e) {
+          expect(e).toBeInstanceOf(LargeJsonError);
+        }
+      }),
+      { numRuns: fuzzRuns(300) },
+    );
+  });
+});
+
+// The CLI streams reports above SECGATE_STREAM_ABOVE bytes: the SARIF log must be the same bytes.
+describe('secgate check: a streamed Grype report gives the same log as one read whole', () => {
+  const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'reports', 'grype.json');
+  const both = async (report: string) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'secgate-stream-cli-'));
+    const whole = await runCli(['check', report, '-q', '--sarif', 'whole.sarif'], { cwd, env: { NO_COLOR: '1' } });
+    const streamed = await runCli(['check', report, '-q', '--sarif', 'streamed.sarif'], { cwd, env: { NO_COLOR: '1', SECGATE_STREAM_ABOVE: '0' } });
+    expect(streamed.code).toBe(whole.code);
+    expect(streamed.stdout).toBe(whole.stdout);
+    // Not a Grype report (an SBOM in the corpus): both refuse it, in one line.
+    if (whole.code === 2) return expect(streamed.stderr.trim().split('\n')).toHaveLength(1);
+    expect(readFileSync(join(cwd, 'streamed.sarif'), 'utf8')).toBe(readFileSync(join(cwd, 'whole.sarif'), 'utf8'));
+  };
+
+  it('on the project fixture', () => both(FIXTURE));
+
+  it.skipIf(!HAVE_CORPUS)(`on every recorded Grype report${HAVE_CORPUS ? '' : ` (${NO_CORPUS_REASON})`}`, async () => {
+    const files = corpusFiles('grype', (f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const [, path] of files) await both(path);
+  }, 60_000);
+
+  it('a truncated streamed report is exit 2 with one line naming the file and the byte', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'secgate-stream-cut-'));
+    const text = readFileSync(FIXTURE, 'utf8');
+    writeFileSync(join(cwd, 'grype.json'), text.slice(0, Math.floor(text.length / 2)));
+    const r = await runCli(['check', 'grype.json', '-q'], { cwd, env: { NO_COLOR: '1', SECGATE_STREAM_ABOVE: '0' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/grype\.json.*truncated/);
+  });
+
+  it('a streamed report of another format (its big array read lazily) is exit 2 in one line, never zero findings', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'secgate-stream-other-'));
+    const r = await runCli(['check', join(import.meta.dirname, '..', '..', 'fixtures', 'reports', 'trivy.json'), '-q'], { cwd, env: { NO_COLOR: '1', SECGATE_STREAM_ABOVE: '0' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/trivy\.json/);
+  });
+});
