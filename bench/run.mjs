@@ -10,7 +10,7 @@
 // never in package.json) and ../shared/corpus; groups whose inputs are missing are skipped and said so.
 // Results: a markdown table on stdout (paste into docs/benchmarks.md) and bench/out/results.json.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,14 +21,19 @@ const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] 
 const RUNS = Number(opt('--runs', '5'));
 const OUT = opt('--out', join(root, 'bench', 'out'));
 const ONLY = new Set((opt('--only', 'startup,check,saf,run,huge') ?? '').split(','));
-const CLI = join(root, 'dist', 'cli.js');
+// A snapshot of dist/ beside it (so ../rules, ../schema resolve as from dist): a rebuild by someone
+// else during the bench would otherwise swap the lazily loaded chunks under a running command.
+const SNAPSHOT = join(root, '.bench-dist');
 const CORPUS = join(root, '..', 'shared', 'corpus');
 const SAF = join(root, 'bench', 'saf', 'node_modules', '.bin', 'saf');
 const TIME = '/usr/bin/time';
 const work = mkdtempSync(join(tmpdir(), 'secgate-bench-'));
 const node = process.execPath;
 
-if (!existsSync(CLI)) fail(`${CLI} not found: run \`npm run build\` first`);
+if (!existsSync(join(root, 'dist', 'cli.js'))) fail('dist/cli.js not found: run `npm run build` first');
+rmSync(SNAPSHOT, { recursive: true, force: true });
+cpSync(join(root, 'dist'), SNAPSHOT, { recursive: true });
+const CLI = join(SNAPSHOT, 'cli.js');
 if (!existsSync(TIME)) fail(`${TIME} not found (GNU time, for peak RSS): apt-get install -y time`);
 
 /** One run of a command: wall ms (hrtime), peak RSS in MB, exit code. */
@@ -198,6 +203,7 @@ results.machine.loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ');
 mkdirSync(OUT, { recursive: true });
 writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 rmSync(work, { recursive: true, force: true });
+rmSync(SNAPSHOT, { recursive: true, force: true });
 const m = results.machine;
 console.log(`Machine: ${m.cpus} × ${m.cpu}, ${m.memGb} GiB, Node ${m.node}; secgate ${m.commit}; ${RUNS} runs per command (median), load average ${m.loadBefore} before, ${m.loadAfter} after.\n`);
 console.log(lines.join('\n'));
