@@ -39,15 +39,9 @@ function fixture(name: string): string {
   return readFileSync(join(REPORTS, name), 'utf8');
 }
 
-/** A JSON fixture with one field given another type (what a scanner upgrade does to a report). */
+/** A JSON fixture (a name under fixtures/reports, or a path) with one field given another type (what a scanner upgrade does to a report). */
 function drifted(name: string, change: (doc: any) => void): string {
-  const doc = JSON.parse(fixture(name));
-  change(doc);
-  return JSON.stringify(doc);
-}
-
-function drifted2(path: string, change: (doc: any) => void): string {
-  const doc = JSON.parse(readFileSync(path, 'utf8'));
+  const doc = JSON.parse(name.startsWith('/') ? readFileSync(name, 'utf8') : fixture(name));
   change(doc);
   return JSON.stringify(doc);
 }
@@ -206,7 +200,7 @@ const FORMATS: FormatSpec[] = [
   { id: 'npm-audit', sample: fixture('npm-audit-v2-npm7.json'), drift: drifted('npm-audit-v2-npm7.json', (d) => { const k = Object.keys(d.vulnerabilities)[0]!; d.vulnerabilities[k].via = 'everything'; }) },
   { id: 'wazuh-api', sample: json({ data: { affected_items: [{ cve: 'CVE-2024-1', name: 'openssl', version: '3.0.2', severity: 'High', status: 'VALID', type: 'PACKAGE', external_references: [] }], total_affected_items: 1, total_failed_items: 0, failed_items: [] }, message: 'ok', error: 0 }), drift: json({ data: { affected_items: 'openssl', total_affected_items: 1, failed_items: [] }, error: 0 }) },
   { id: 'asff', sample: json({ Findings: [asffFinding()] }), drift: json({ Findings: [{ ...asffFinding(), Severity: 'HIGH' }] }) },
-  { id: 'wazuh-indexer', sample: readFileSync(join(FIXTURES, 'hardening', 'wazuh-indexer-4.8.json'), 'utf8'), drift: drifted2(join(FIXTURES, 'hardening', 'wazuh-indexer-4.8.json'), (d) => void (d.hits.hits[0]._source.vulnerability = 'CVE-2023-0464')) },
+  { id: 'wazuh-indexer', sample: readFileSync(join(FIXTURES, 'hardening', 'wazuh-indexer-4.8.json'), 'utf8'), drift: drifted(join(FIXTURES, 'hardening', 'wazuh-indexer-4.8.json'), (d) => void (d.hits.hits[0]._source.vulnerability = 'CVE-2023-0464')) },
   { id: 'wazuh-alerts', sample: readFileSync(join(FIXTURES, 'wazuh', 'alerts.json'), 'utf8'), drift: readFileSync(join(FIXTURES, 'wazuh', 'alerts.json'), 'utf8').replace(/"rule":\{"level":7/, '"rule":{"level":"seven"') },
 ];
 
