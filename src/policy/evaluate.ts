@@ -14,7 +14,7 @@ export { describeRule, matches } from './match.js';
 export const TOP_FINDINGS = 10;
 
 /** Reason codes that mean "no verdict possible" (exit 2) rather than "policy violated". */
-export const ERROR_CODES = new Set(['scanner-failed', 'required-scan-missing']);
+export const ERROR_CODES = new Set(['scanner-failed', 'required-scan-missing', 'nothing-scanned']);
 
 /**
  * The policy over a merged, correlated (and baselined, waived, VEX-filtered) log → verdict.
@@ -33,6 +33,10 @@ export function evaluatePolicy(log: Log, policy: PolicyConfig, context: VerdictC
     (runOptional(run) ? warnings : reasons).push(runOptional(run) ? { ...r, code: 'optional-scanner-failed', message: `${r.message} (optional: not failing the build)` } : r);
   }
   reasons.push(...missingRequiredScans(log, policy));
+  // Every scanner optional and every one failed: nothing was scanned, so a pass would be a lie.
+  if (log.runs.length && !log.runs.some(runSucceeded)) {
+    reasons.push({ code: 'nothing-scanned', message: `no scanner completed (${log.runs.length} failed, all optional): there is nothing to decide on — fix at least one of them` });
+  }
 
   const gate = checkQualityGates(log, policy.quality_gate ?? 'enforce');
   reasons.push(...gate.reasons);

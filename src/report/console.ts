@@ -130,6 +130,7 @@ export function displayUri(uri: string): string {
 function noVerdictWhy(v: Verdict): string {
   const failed = v.reasons.filter((r) => r.code === 'scanner-failed').length;
   const missing = v.reasons.filter((r) => r.code === 'required-scan-missing').length;
-  const parts = [failed ? `${failed} scanner(s) failed` : '', missing ? `${missing} required scan(s) missing` : ''].filter(Boolean);
+  const nothing = v.reasons.some((r) => r.code === 'nothing-scanned');
+  const parts = [failed ? `${failed} scanner(s) failed` : '', missing ? `${missing} required scan(s) missing` : '', nothing ? 'no scanner completed' : ''].filter(Boolean);
   return parts.join(', ') || 'see the reasons below';
 }

@@ -6,6 +6,7 @@ import { displayUri } from './console.js';
 import { findingsOf, type FindingView } from './findings.js';
 import type { Reporter } from './types.js';
 import { violationTest } from './violations.js';
+import { ERROR_CODES } from '../policy/evaluate.js';
 
 export const junitReporter: Reporter = {
   format: 'junit',
@@ -71,7 +72,7 @@ export function renderJunit(log: Log, opts: { failOn?: Parameters<typeof violati
   if (verdict) {
     for (const r of verdict.reasons) {
       pc.tests++;
-      const isError = r.code === 'scanner-failed' || r.code === 'required-scan-missing';
+      const isError = ERROR_CODES.has(r.code);
       if (isError) pc.errors++;
       else pc.failures++;
       policyCases.push(testcase(reasonName(r), 'secgate.policy', undefined, `<${isError ? 'error' : 'failure'} message="${attr(r.message)}" type="${attr(r.code)}">${text(reasonBody(r))}</${isError ? 'error' : 'failure'}>`));

@@ -4,7 +4,7 @@
  * pass with no findings. The GitHub / GitLab comment APIs only publish: whatever they answer, the
  * exit code is the verdict's (asserted separately). Both tables are printed at the end.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
@@ -95,6 +95,8 @@ describe('SonarQube API faults end in exit 2 with one line, the token nowhere', 
 
   test('optional: a failing SonarQube is a recorded warning, not exit 2', async () => {
     const { dir } = await sonarProject({ failures: { '/api/issues/search': { status: 500, body: '' } } }, ', optional: true');
+    // Another scan completes: with nothing scanned at all there would be no verdict (exit 2).
+    appendFileSync(join(dir, 'secgate.yml'), `reports: [${JSON.stringify(cleanReport(dir))}]\n`);
     const r = await runCli(['run', '--quiet'], { cwd: dir, env: { SONAR_TOKEN: TOKEN, PATH: process.env['PATH'] ?? '' } });
     const lines = diagnosticLines(r.stderr, 'warning');
     sonarMatrix.add({ area: 'sonarqube', fault: 'optional + 500', exit: r.code, message: lines[0] ?? '' });

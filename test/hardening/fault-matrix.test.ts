@@ -5,7 +5,7 @@
  * observed matrix (case → exit code → message) is printed at the end of the run.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
@@ -166,10 +166,13 @@ describe.concurrent('secgate run: each scanner under each fault ends in exit 2 w
 
     test(`${s.id}: optional, failing → a recorded warning, never exit 2 for it, never a silent pass`, async () => {
       const dir = runProject(s, ', optional: true');
+      // Another scan completes (an already-produced report), so there is something to decide on.
+      writeFileSync(join(dir, 'clean.sarif'), JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'clean-tool' } }, results: [] }] }));
+      appendFileSync(join(dir, 'secgate.yml'), 'reports: [clean.sarif]\n');
       const r = await runCli(['run', '--quiet'], { cwd: dir, env: fakeEnv({ [`FAKE_${s.knob}_EXIT`]: s.failExit, [`FAKE_${s.knob}_STDERR`]: 'fatal: the scanner could not finish' }) });
       expectFault(`run ${s.id}`, 'optional + non-zero exit', r, new RegExp(`^secgate: warning: ${s.id === 'npm-audit' ? 'npm' : s.id}`), 'warning');
       const log = JSON.parse(readFileSync(join(dir, 'secgate.sarif'), 'utf8')) as Log;
-      const run = log.runs[0]!;
+      const run = log.runs.find((x) => x.tool.driver.name !== 'clean-tool')!;
       expect(run.invocations![0]!.executionSuccessful).toBe(false);
       expect(run.properties?.['optional']).toBe(true);
       // The warning is part of the verdict every later step reads (reports, comment, summary).
@@ -177,6 +180,14 @@ describe.concurrent('secgate run: each scanner under each fault ends in exit 2 w
       expect(JSON.stringify(verdict?.verdict?.warnings ?? verdict)).toMatch(/could not finish|exit code/);
     });
   }
+
+  test('every scanner optional and every one failing: nothing was scanned → exit 2, never a pass', async () => {
+    const dir = runProject(SCANNERS[0]!, ', optional: true');
+    const s = SCANNERS[0]!;
+    const r = await runCli(['run', '--quiet'], { cwd: dir, env: fakeEnv({ [`FAKE_${s.knob}_EXIT`]: s.failExit, [`FAKE_${s.knob}_STDERR`]: 'fatal: the scanner could not finish' }) });
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(/no scanner completed/);
+  });
 });
 
 // ─── secgate check: every report format under every input fault ─────────────────────────────────

@@ -107,7 +107,10 @@ describe('scan health', () => {
     expect(verdictOf(y, [vulnRun('grype', 'container', [])]).status).toBe('pass');
     const optional = failedRun('grype', 'container');
     optional.properties = { ...optional.properties, optional: true };
-    expect(verdictOf(y, [optional]).reasons.map((r) => r.code)).toEqual(['required-scan-missing']);
+    expect(verdictOf(y, [optional]).reasons.map((r) => r.code)).toEqual(['required-scan-missing', 'nothing-scanned']);
+    // With another scan that completed, the failed optional one is only a warning.
+    expect(verdictOf('policy: {}', [optional, codeRun('Semgrep OSS', [])]).status).toBe('pass');
+    expect(verdictOf('policy: {}', [optional]).status).toBe('error');
   });
   it('require.tools names a tool that must have run', () => {
     expect(verdictOf('policy: { require: { tools: [zap] } }', [dastRun([])]).status).toBe('pass');
