@@ -2,9 +2,14 @@
 import { main } from './cli/main.js';
 
 // A closed pipe (`secgate … | head`) is the reader's choice, not an error worth a stack trace.
+// The gate still runs to its verdict, so the exit code (pipefail) is the verdict's, never 0 by default.
+const closed = new Set<NodeJS.WriteStream>();
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (e.code === 'EPIPE' || (closed.has(stream) && e.code === 'ERR_STREAM_DESTROYED')) {
+      closed.add(stream);
+      return;
+    }
     // Any other failure to write (stdout on a full disk, /dev/full): no verdict reached the reader,
     // so exit 2 with one line, never an uncaught exception (exit 1 would read as "policy violated").
     if (stream === process.stdout) {

@@ -26,9 +26,15 @@ export function useColor(ctx: CliContext, opts: CommonOptions, stream: { isTTY?:
   return stream.isTTY === true && ctx.env['TERM'] !== 'dumb';
 }
 
+/** Write with back-pressure; a stream the reader closed (EPIPE) resolves instead of waiting forever. */
 export function write(stream: Writable, text: string): Promise<void> {
   return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded) return resolve();
+    const done = () => {
+      stream.off('drain', done).off('close', done).off('error', done);
+      resolve();
+    };
     if (stream.write(text)) resolve();
-    else stream.once('drain', () => resolve());
+    else stream.once('drain', done).once('close', done).once('error', done);
   });
 }
