@@ -12,7 +12,8 @@ describe.skipIf(!existsSync(CLI))('a reader that closes the pipe early (`secgate
   it('still gets the verdict as the exit code (pipefail), not 0', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'secgate-epipe-')), 'x.sarif');
     const child = spawn(process.execPath, [CLI, 'check', R('grype.json'), R('trivy.json'), R('semgrep.sarif'), '--sarif', out], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.once('data', () => child.stdout.destroy());
+    // The reader is gone before secgate writes anything: its first write meets EPIPE.
+    child.stdout.destroy();
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(1);
     expect(existsSync(out)).toBe(true);
