@@ -1,6 +1,7 @@
 import { execScanner } from '../../runners/exec.js';
 import { looksLikeImage, projectScanSpec } from '../../runners/native-or-docker.js';
 import { readScannerOutput } from '../../runners/read-output.js';
+import { refuseReservedArgs } from '../../runners/reserved-args.js';
 import type { ScannerRunner } from '../../runners/types.js';
 
 export interface GrypeRunConfig {
@@ -28,6 +29,7 @@ export const grypeRunner: ScannerRunner<GrypeRunConfig> = {
   },
   requiredKeys: ['target'],
   async run(config, ctx) {
+    refuseReservedArgs('grype', config.args, ['--output', '-o', '--file', '--template', '-t']);
     const grypeArgs = (report: string) => [config.target, '-o', 'json', '--file', report, ...(config.config ? ['-c', config.config] : []), ...(config.args ?? [])];
     const { spec, reportPath } = projectScanSpec({
       scanner: 'grype',

@@ -1,6 +1,7 @@
 import { execScanner } from '../../runners/exec.js';
 import { looksLikeImage, projectScanSpec } from '../../runners/native-or-docker.js';
 import { readScannerOutput } from '../../runners/read-output.js';
+import { refuseReservedArgs } from '../../runners/reserved-args.js';
 import type { ScannerRunner } from '../../runners/types.js';
 
 export const TRIVY_MODES = ['image', 'fs', 'repo', 'config', 'sbom', 'k8s'] as const;
@@ -29,6 +30,7 @@ export const trivyRunner: ScannerRunner<TrivyRunConfig> = {
   },
   requiredKeys: ['target'],
   async run(config, ctx) {
+    refuseReservedArgs('trivy', config.args, ['--format', '-f', '--output', '-o', '--template', '-t', '--exit-code']);
     const mode = config.mode ?? 'image';
     const trivyArgs = (report: string, target: string) => [
       mode,
