@@ -20,6 +20,8 @@ import { renderExplain } from '../policy/explain.js';
 import { forTerminalLine } from '../text/escape.js';
 
 export interface CheckOptions extends CommonOptions {
+  /** Which command reached the gate, for the history line (`run` shares finishGate). */
+  command?: 'check' | 'run';
   sarif: string;
   config?: string;
   format: string[];
@@ -93,7 +95,7 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
   // In pieces: 100k results pretty-printed are near V8's 512 MB string limit. Same bytes as sarifJson.
   await writeFileAtomic(resolve(ctx.cwd, opts.sarif), sarifChunks(out));
   if (reportSpecs.length) await (await import('./report.js')).writeReports(log, reportSpecs, ctx, { failOn: config.policy.fail_on });
-  await (await import('../history/record.js')).recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: 'check', flag: opts.history, config });
+  await (await import('../history/record.js')).recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: opts.command ?? 'check', flag: opts.history, config });
 
   if (opts.json) {
     await write(ctx.stderr, inertInActions(ctx.env, renderConsole(log, { color: useColor(ctx, opts, ctx.stderr), quiet: opts.quiet ?? false })));

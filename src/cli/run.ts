@@ -77,7 +77,7 @@ export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
   }
   if (interrupt.signal.aborted) throw new ScannerError('secgate run', 'interrupted: every scanner was stopped, no verdict', 'run it again');
   const runs: Run[] = [...reportRuns, ...outcomes.flatMap((o) => o.runs)];
-  return finishGate(runs, config, { ...opts, format: [] }, ctx);
+  return finishGate(runs, config, { ...opts, format: [], command: 'run' }, ctx);
 }
 
 /** A spinner on a terminal, plain lines in CI logs and pipes, nothing with --quiet. */

@@ -113,7 +113,9 @@ describe('secgate run --history --apply', () => {
     writeFileSync(join(dir, 'secgate.yml'), `version: 1\nreports:\n  - ${JSON.stringify(join(ROOT, 'fixtures/wazuh/alerts.json'))}\nactions:\n  - name: n\n    when: { severity: high }\n    command: ["true"]\n`);
     const r = await runCli(['run', '--history', 'h.jsonl', '--sarif', 's.sarif', '-q'], { cwd: dir });
     expect(r.code, r.stderr).toBe(1);
-    expect(readFileSync(join(dir, 'h.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    const lines = readFileSync(join(dir, 'h.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ command: 'run' });
     expect(r.stderr).toMatch(/action n \(command, 1 finding\): dry-run/);
   });
 });
