@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Makes realistic large scanner reports for the benchmarks, from the shapes of the project's
 // own example reports (fixtures/reports), so it works on a fresh clone without ../shared.
-//   node bench/generate.mjs [--out bench/out] [--scale 1] [--huge]
+//   node bench/generate.mjs [--out bench/out] [--scale 1] [--huge | --huge-only [--huge-count N]]
 // Writes grype-100k.json, trivy-100k.json, zap-50k.json, sarif-200k.sarif (sizes × scale);
 // --huge also writes grype-huge.json (> 1 GB, past V8's 512 MB string limit), streamed to disk.
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
@@ -17,7 +17,8 @@ const opt = (name, dflt) => {
 };
 const out = opt('--out', join(root, 'bench', 'out'));
 const scale = Number(opt('--scale', '1'));
-const huge = args.includes('--huge');
+const huge = args.includes('--huge') || args.includes('--huge-only');
+const hugeOnly = args.includes('--huge-only');
 mkdirSync(out, { recursive: true });
 
 const fixture = (f) => JSON.parse(readFileSync(join(root, 'fixtures', 'reports', f), 'utf8'));
@@ -97,9 +98,9 @@ const grype = fixture('grype.json');
 const trivy = fixture('trivy.json');
 
 const grypeHead = (count) => `{"descriptor":{"name":"grype","version":"0.79.3"},"source":${JSON.stringify(grype.source)},"distro":${JSON.stringify(grype.distro)},"matches":[\n`;
-await writeJson('grype-100k.json', grypeHead(), n(100_000), (i) => grypeMatch(grype, i), '\n]}\n');
+if (!hugeOnly) await writeJson('grype-100k.json', grypeHead(), n(100_000), (i) => grypeMatch(grype, i), '\n]}\n');
 
-await writeJson(
+if (!hugeOnly) await writeJson(
   'trivy-100k.json',
   `{"SchemaVersion":2,"ArtifactName":"example/big:1.0","ArtifactType":"container_image","Metadata":{},"Results":[{"Target":"app/package-lock.json","Class":"lang-pkgs","Type":"npm","Vulnerabilities":[\n`,
   n(100_000),
@@ -108,10 +109,10 @@ await writeJson(
 );
 
 const zapSites = n(20); // 20 sites × 50 alerts × 50 instances = 50,000 instances
-await writeJson('zap-50k.json', `{"@programName":"ZAP","@version":"2.16.0","@generated":"Mon, 23 Nov 2026 10:00:00","site":[\n`, zapSites, (i) => zapSite(i, 50), '\n]}\n');
+if (!hugeOnly) await writeJson('zap-50k.json', `{"@programName":"ZAP","@version":"2.16.0","@generated":"Mon, 23 Nov 2026 10:00:00","site":[\n`, zapSites, (i) => zapSite(i, 50), '\n]}\n');
 
 const rules = Array.from({ length: 400 }, (_, r) => ({ id: `rule-${r}`, shortDescription: { text: `Synthetic rule ${r}` }, fullDescription: { text: `Synthetic rule ${r}: tainted data flow.` }, help: { text: 'Sanitise the input.' }, properties: { tags: ['security', `external/cwe/cwe-${79 + (r % 20)}`] } }));
-await writeJson(
+if (!hugeOnly) await writeJson(
   'sarif-200k.sarif',
   `{"version":"2.1.0","$schema":"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json","runs":[{"tool":{"driver":{"name":"Semgrep OSS","rules":${JSON.stringify(rules)}}},"results":[\n`,
   n(200_000),
@@ -121,5 +122,7 @@ await writeJson(
 
 if (huge) {
   // ~1.1 GB: each match is ~1.24 KB; 900,000 of them.
-  await writeJson('grype-huge.json', grypeHead(), 900_000, (i) => grypeMatch(grype, i), '\n]}\n');
+  // --huge-count N: e.g. 480,000 (~600 MB, past the string limit yet within GitHub's 20 runs × 25,000 results).
+  const count = Number(opt('--huge-count', '900000'));
+  await writeJson(count === 900_000 ? 'grype-huge.json' : `grype-huge-${count}.json`, grypeHead(), count, (i) => grypeMatch(grype, i), '\n]}\n');
 }

@@ -39,14 +39,15 @@ export async function readReport(input: ReportInput, opts: ReadOptions): Promise
   try {
     const { size } = await stat(input.path);
     const forced = input.format ? adapterById(input.format) : undefined;
-    // Too big to read whole: streamed (undefined here), unless forced to a text format.
-    if (!(size > (opts.streamAbove ?? STREAM_ABOVE) && (!forced || forced.input === 'json'))) buf = await readFile(input.path);
+    // Big: streamed when its format streams (Grype); otherwise read whole below, if it fits a string.
+    const streamed = size > (opts.streamAbove ?? STREAM_ABOVE) && (!forced || forced.input === 'json') ? readLargeReport(input, opts, size) : undefined;
+    if (streamed) return streamed;
+    buf = await readFile(input.path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a report' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new ReportError(input.path, why, code === 'ENOENT' ? 'check the path, or that the scanner step before this one wrote its report' : code === 'EISDIR' ? 'name the report files inside it' : 'check the file\'s permissions');
   }
-  if (!buf) return readLargeReport(input, opts);
   let text: string;
   try {
     text = decodeReport(buf);
@@ -57,21 +58,34 @@ export async function readReport(input: ReportInput, opts: ReadOptions): Promise
   return parseReport(input, text, opts);
 }
 
-/** A JSON report too big to read whole: its big arrays are read element by element by the adapter. */
-function readLargeReport(input: ReportInput, opts: ReadOptions): ReadResult {
+/** Adapters that iterate a LazyArray (src/scanners/lazy-array.ts) where the bulk of their format is. */
+const STREAMING_FORMATS = new Set(['grype']);
+
+/** V8's longest string, in UTF-16 units: a file of more bytes can never be decoded whole. */
+const MAX_STRING = 0x1fffffe8;
+
+/**
+ * A JSON report too big to read comfortably: its big arrays are read element by element by the
+ * adapter. undefined when streaming does not apply (another format, not a JSON object) and the
+ * file still fits in a string: the caller then reads it whole, as any other report.
+ */
+function readLargeReport(input: ReportInput, opts: ReadOptions, size: number): ReadResult | undefined {
   const { path } = input;
+  const fitsString = size <= MAX_STRING;
   let doc: Record<string, unknown>;
   try {
     // Arrays over a quarter of the threshold are read lazily (all of them when a test sets it to 0).
     doc = readLargeJson(path, { arrayInlineMax: Math.min(16 * 2 ** 20, Math.floor((opts.streamAbove ?? STREAM_ABOVE) / 4)) });
   } catch (e) {
+    if (fitsString && e instanceof LargeJsonError) return undefined;
     throw largeJsonFailure(path, e);
   }
   const forced = input.format ? adapterById(input.format) : undefined;
   if (input.format && !forced) throw new ReportError(path, `unknown format "${input.format}"`, `use one of: ${formatIds().join(', ')}`);
   const adapter = forced ?? adapters.find((a) => a.input === 'json' && safeDetect(a, doc));
-  if (!adapter) {
-    throw new ReportError(path, `is too large to read whole (over ${Math.round((opts.streamAbove ?? STREAM_ABOVE) / 2 ** 20)} MiB) and not a format secgate streams${describeShape(doc)}`, 'secgate streams Grype JSON at this size; split the scan (per image or per directory) into smaller reports');
+  if (!adapter || !STREAMING_FORMATS.has(adapter.id)) {
+    if (fitsString) return undefined;
+    throw new ReportError(path, `is too large to read whole (${Math.round(size / 2 ** 20)} MiB, past the longest string Node can hold) and not a format secgate streams${describeShape(doc)}`, 'secgate streams Grype JSON at this size; split the scan (per image or per directory) into smaller reports');
   }
   return convertDocument(input, adapter, doc, doc, forced, opts);
 }
