@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// CI (.ci/run) asks for a JSON summary too, to print one plain "N passed, N failed" line.
+const results = process.env['SECGATE_TEST_RESULTS'];
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -7,5 +10,6 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    ...(results ? { reporters: ['default', 'json'], outputFile: { json: results } } : {}),
   },
 });
