@@ -11,7 +11,7 @@ import { inertInActions } from '../publish/auto.js';
 import { exitCodeFor } from '../policy/verdict.js';
 import { renderConsole } from '../report/console.js';
 import { sarifChunks } from '../report/sarif.js';
-import { fitGithubLimits } from '../sarif/github-limits.js';
+import { fitGithubLimits, githubUploadWarning } from '../sarif/github-limits.js';
 import { createSarifValidator } from '../sarif/validate.js';
 import { useColor, write, type CliContext, type CommonOptions } from './context.js';
 import { assignFormats } from './formats.js';
@@ -94,6 +94,8 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
   const out = fitGithubLimits(log);
   // In pieces: 100k results pretty-printed are near V8's 512 MB string limit. Same bytes as sarifJson.
   await writeFileAtomic(resolve(ctx.cwd, opts.sarif), sarifChunks(out));
+  const uploadWarning = githubUploadWarning(out, opts.sarif);
+  if (uploadWarning) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(uploadWarning, 600)}\n`);
   if (reportSpecs.length) await (await import('./report.js')).writeReports(log, reportSpecs, ctx, { failOn: config.policy.fail_on });
   await (await import('../history/record.js')).recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: opts.command ?? 'check', flag: opts.history, config });
 

@@ -2,10 +2,12 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { OutputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { fitGithubLimits } from '../sarif/github-limits.js';
+import { fitGithubLimits, githubUploadWarning } from '../sarif/github-limits.js';
+import { sarifChunks } from '../report/sarif.js';
 import { mergeRuns } from '../sarif/merge.js';
 import { createSarifValidator } from '../sarif/validate.js';
 import { readReports } from './check.js';
+import { forTerminalLine } from '../text/escape.js';
 import { write, type CliContext } from './context.js';
 import { assignFormats } from './formats.js';
 
@@ -30,7 +32,10 @@ export async function merge(reports: string[], opts: MergeOptions, ctx: CliConte
     const p = problems[0]!;
     throw new OutputError(`the merged SARIF log is invalid at ${p.path}: ${p.message}`, 'this is a secgate bug: run with --debug and report it with the input logs');
   }
-  await writeFileAtomic(resolve(ctx.cwd, opts.output), `${JSON.stringify(fitGithubLimits(log), null, 2)}\n`);
+  const out = fitGithubLimits(log);
+  await writeFileAtomic(resolve(ctx.cwd, opts.output), sarifChunks(out));
+  const uploadWarning = githubUploadWarning(out, opts.output);
+  if (uploadWarning) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(uploadWarning, 600)}\n`);
   const results = log.runs.reduce((n, r) => n + (r.results?.length ?? 0), 0);
   await write(ctx.stderr, `secgate: merged ${inputs.length} input${inputs.length === 1 ? '' : 's'} (${log.runs.length} run${log.runs.length === 1 ? '' : 's'}, ${results} result${results === 1 ? '' : 's'}) into ${opts.output}\n`);
   return 0;

@@ -1,5 +1,4 @@
 import type { Log, Result, Run } from 'sarif';
-import { OutputError } from '../errors.js';
 
 /** GitHub code scanning's hard limits: over them the whole upload is rejected (docs: "SARIF results exceed one or more limits"). */
 export const GITHUB_LIMITS = { runsPerFile: 20, resultsPerRun: 25_000, rulesPerRun: 25_000, locationsPerResult: 1_000, tagsPerRule: 20 } as const;
@@ -7,9 +6,10 @@ export const GITHUB_LIMITS = { runsPerFile: 20, resultsPerRun: 25_000, rulesPerR
 /**
  * Make a log GitHub will ingest whole (its hard limits reject the whole upload): a run over
  * 25,000 results is split into parts, each its own category (`…-part2/`); a rule's tags are cut
- * to 20 and a result's locations to 1,000 (GitHub displays only 10 and 100 of them anyway); more
- * than 20 runs cannot be split further and is an error that says what to do. Pure: returns a new
- * log, the input is untouched.
+ * to 20 and a result's locations to 1,000 (GitHub displays only 10 and 100 of them anyway). More
+ * than 20 runs cannot be fixed by splitting: `githubUploadWarning` says so, but the log is still
+ * written whole — the verdict is about the findings, not about whether one upload can carry them.
+ * Pure: returns a new log, the input is untouched.
  */
 export function fitGithubLimits(log: Log): Log {
   const runs: Run[] = [];
@@ -30,13 +30,13 @@ export function fitGithubLimits(log: Log): Log {
       );
     }
   }
-  if (runs.length > GITHUB_LIMITS.runsPerFile) {
-    throw new OutputError(
-      `the SARIF log would hold ${runs.length} runs; GitHub code scanning accepts at most ${GITHUB_LIMITS.runsPerFile} per upload`,
-      'upload the reports in several steps (one category each), or pass fewer reports to this gate',
-    );
-  }
   return { ...log, runs };
+}
+
+/** One line for a log (as fitted) that GitHub code scanning would reject whole, or undefined. */
+export function githubUploadWarning(fitted: Log, file: string): string | undefined {
+  if (fitted.runs.length <= GITHUB_LIMITS.runsPerFile) return undefined;
+  return `${file} holds ${fitted.runs.length} runs; GitHub code scanning accepts at most ${GITHUB_LIMITS.runsPerFile} per upload — upload the reports in several steps (one category each, e.g. \`secgate merge\` per shard), or pass fewer reports to this gate`;
 }
 
 function withinRuleAndLocationLimits(run: Run): Run {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Log, Result, Run } from 'sarif';
-import { GITHUB_LIMITS, fitGithubLimits } from '../../src/sarif/github-limits.js';
-import { OutputError } from '../../src/errors.js';
+import { GITHUB_LIMITS, fitGithubLimits, githubUploadWarning } from '../../src/sarif/github-limits.js';
 
 const result = (i: number): Result => ({ ruleId: 'R', message: { text: `r${i}` }, locations: [{ physicalLocation: { artifactLocation: { uri: `f${i}` } } }] });
 const run = (name: string, n: number, id = `${name}/`): Run => ({ tool: { driver: { name, rules: [{ id: 'R' }] } }, automationDetails: { id }, results: Array.from({ length: n }, (_, i) => result(i)) });
@@ -29,22 +28,20 @@ describe("GitHub code scanning's upload limits", () => {
     expect(input.runs[0]!.results).toHaveLength(60_001);
   });
 
-  it('more than 20 runs is an OutputError that says what to do, in one line', () => {
+  it('more than 20 runs: the log is kept whole and one warning line says what to do (the verdict is not about upload limits)', () => {
     const input = log(...Array.from({ length: 21 }, (_, i) => run(`tool${i}`, 1)));
-    expect(() => fitGithubLimits(input)).toThrow(OutputError);
-    try {
-      fitGithubLimits(input);
-    } catch (e) {
-      const line = (e as OutputError).oneLine();
-      expect(line).toMatch(/21 runs; GitHub code scanning accepts at most 20/);
-      expect(line).toMatch(/upload the reports in several steps/);
-      expect(line.split('\n')).toHaveLength(1);
-    }
+    const out = fitGithubLimits(input);
+    expect(out.runs).toHaveLength(21);
+    const line = githubUploadWarning(out, 'secgate.sarif')!;
+    expect(line).toMatch(/secgate\.sarif holds 21 runs; GitHub code scanning accepts at most 20/);
+    expect(line).toMatch(/upload the reports in several steps/);
+    expect(line.split('\n')).toHaveLength(1);
+    expect(githubUploadWarning(fitGithubLimits(log(run('one', 1))), 'x.sarif')).toBeUndefined();
   });
 
-  it('splitting that would push the log past 20 runs is an error too', () => {
+  it('splitting that pushes the log past 20 runs warns too', () => {
     const input = log(...Array.from({ length: 19 }, (_, i) => run(`tool${i}`, 1)), run('big', 25_001));
-    expect(() => fitGithubLimits(input)).toThrow(/21 runs/);
+    expect(githubUploadWarning(fitGithubLimits(input), 'a.sarif')).toMatch(/21 runs/);
   });
 
   it('cuts a rule to 20 tags and a result to 1,000 locations, and leaves the input untouched', () => {
