@@ -42,7 +42,7 @@ describe('action.yml', () => {
 
   it('is a composite action that builds its own checkout and runs dist/cli.js', () => {
     expect(action.runs.using).toBe('composite');
-    expect(action.runs.steps.some((s) => s.run?.includes('npm ci'))).toBe(true);
+    expect(action.runs.steps.some((s) => s.run?.includes('npm install'))).toBe(true);
     expect(gateStep.run).toContain('"$GITHUB_ACTION_PATH/dist/cli.js"');
     expect(gateStep.env?.['GITHUB_TOKEN']).toBe('${{ inputs.token }}');
   });
