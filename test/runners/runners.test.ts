@@ -173,6 +173,20 @@ describe('npm audit runner', () => {
     expect(results(runs)).toBeGreaterThan(0);
   });
 
+  test('installed versions come from the audited lock file, so the purl correlates with Grype/Trivy', async () => {
+    const h = harness();
+    writeFileSync(join(h.cwd, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/minimist': { version: '1.2.0' }, 'node_modules/mkdirp': { version: '0.5.1' } } }));
+    const runs = await npmAuditRunner.run({}, h.ctx);
+    const byName = (n: string) => runs.flatMap((r) => r.results ?? []).filter((r) => r.properties?.['packageName'] === n);
+    expect(byName('minimist').length).toBeGreaterThan(0);
+    for (const r of byName('minimist')) {
+      expect(r.properties).toMatchObject({ packageVersion: '1.2.0', purl: 'pkg:npm/minimist@1.2.0' });
+      expect(r.properties?.['packageVersionUnknown']).toBeUndefined();
+    }
+    // A package the lock does not list keeps its version unknown (never guessed).
+    for (const r of byName('handlebars')) expect(r.properties?.['packageVersion']).not.toBe('1.2.0');
+  });
+
   test('exit 1 with nothing on stdout is npm failing, not a clean audit', async () => {
     const h = harness({ FAKE_NPM_NO_REPORT: '1', FAKE_NPM_STDERR: 'npm error code EAI_AGAIN' });
     writeFileSync(join(h.cwd, 'package-lock.json'), '{}');

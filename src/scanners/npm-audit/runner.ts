@@ -1,10 +1,12 @@
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { ScannerError } from '../../errors.js';
 import { dockerSpec } from '../../runners/docker.js';
 import { execScanner, type ExecSpec } from '../../runners/exec.js';
 import { useDocker } from '../../runners/native-or-docker.js';
 import { readScannerOutput } from '../../runners/read-output.js';
 import type { ScannerRunner } from '../../runners/types.js';
+import { lockVersions, withInstalledVersions } from './lockfile.js';
 
 export interface NpmAuditRunConfig {
   /** The package directory (with package-lock.json), relative to the working directory. */
@@ -41,6 +43,22 @@ export const npmAuditRunner: ScannerRunner<NpmAuditRunConfig> = {
       // Exit 1 without a report is npm failing before it could audit.
       throw new ScannerError('npm-audit', `npm audit failed with exit code 1 and printed no report${stderrTail ? `: ${stderrTail.split('\n').pop()}` : ''}`, 'run `npm audit --json` in that directory to see why', 1, stderrTail);
     }
-    return readScannerOutput('npm-audit', { name: 'npm-audit.json', text: stdout, format: 'npm-audit' }, ctx);
+    const runs = await readScannerOutput('npm-audit', { name: 'npm-audit.json', text: stdout, format: 'npm-audit' }, ctx);
+    // Report v2 names vulnerable ranges, not installed versions; the lock file npm audited does.
+    const versions = await installedVersions(dir);
+    if (versions.size) for (const run of runs) withInstalledVersions(run, versions);
+    return runs;
   },
 };
+
+/** Versions by node path from the lock file npm audits (shrinkwrap first, as npm does); none if unreadable. */
+async function installedVersions(dir: string): Promise<Map<string, string>> {
+  for (const name of ['npm-shrinkwrap.json', 'package-lock.json']) {
+    try {
+      return lockVersions(JSON.parse(await readFile(join(dir, name), 'utf8')));
+    } catch {
+      /* absent or unreadable: the next one, or versions stay unknown */
+    }
+  }
+  return new Map();
+}
