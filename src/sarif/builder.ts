@@ -99,7 +99,8 @@ export class RunBuilder {
       }
       return;
     }
-    const short = oneLine(r.shortDescription || r.name || r.id);
+    // Blank after folding white space counts as absent: GitHub needs a non-empty short description.
+    const short = oneLine(r.shortDescription ?? '') || oneLine(r.name ?? '') || r.id;
     const full = (r.fullDescription || short).trim() || short;
     const helpText = (r.help || full).trim() || full;
     const rule: ReportingDescriptor = {
