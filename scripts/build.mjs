@@ -7,14 +7,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// SECGATE_OUTDIR: build somewhere else than dist/ (beside it, so ../rules and ../schema resolve), e.g.
+// to benchmark one change while another build runs.
+const outdir = process.env.SECGATE_OUTDIR ? join(root, process.env.SECGATE_OUTDIR) : join(root, 'dist');
+rmSync(outdir, { recursive: true, force: true });
 
 // Some CommonJS dependencies call require(); give the ESM bundles one.
 const banner = { js: "import { createRequire as __secgateCreateRequire } from 'node:module'; const require = __secgateCreateRequire(import.meta.url);" };
 
 await build({
   entryPoints: [join(root, 'src/cli.ts')],
-  outdir: join(root, 'dist'),
+  outdir,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -29,7 +32,7 @@ await build({
 });
 
 // The config schema, generated from the same TypeScript the loader validates with.
-const tmp = join(root, 'dist', '.schema.mjs');
+const tmp = join(outdir, '.schema.mjs');
 // The schema is composed from the runner registry (each runner's config keys), which pulls in execa.
 await build({ entryPoints: [join(root, 'src/config/schema.ts')], outfile: tmp, bundle: true, format: 'esm', platform: 'node', banner, logLevel: 'warning' });
 const { configSchema } = await import(pathToFileURL(tmp).href);
