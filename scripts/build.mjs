@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeValidators } from './gen-validators.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -11,6 +12,9 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // to benchmark one change while another build runs.
 const outdir = process.env.SECGATE_OUTDIR ? join(root, process.env.SECGATE_OUTDIR) : join(root, 'dist');
 rmSync(outdir, { recursive: true, force: true });
+
+// The precompiled JSON Schema validators (src/generated/) follow the schemas: regenerated when stale.
+for (const file of await writeValidators()) console.error(`build: regenerated ${file}`);
 
 // Some CommonJS dependencies call require(); give the ESM bundles one.
 const banner = { js: "import { createRequire as __secgateCreateRequire } from 'node:module'; const require = __secgateCreateRequire(import.meta.url);" };

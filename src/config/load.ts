@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node, type Document } from 'yaml';
 import { ConfigError } from '../errors.js';
-import { configSchema } from './schema.js';
+// schema.ts precompiled by scripts/gen-validators.mjs: compiling the 73 KB schema cost 100–450 ms at every check and run.
+import { validateConfig } from '../generated/config.js';
 import { DEFAULT_POLICY } from './sections/policy.js';
 import { runSections } from './sections/scanners.js';
 import { composeConfig } from './compose.js';
@@ -91,13 +92,10 @@ function withDefaults(raw: Record<string, unknown>, file: string): Config {
   return composeConfig(raw, file);
 }
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
-
 function validate(raw: unknown): { path: (string | number)[]; message: string } | undefined {
-  // optimize: false — ajv's code optimiser makes this 73 KB schema compile ~30% slower (every check and run pays it); validating one config does not need it.
-  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true, code: { optimize: false } }).compile(configSchema);
-  if (compiled(raw)) return undefined;
-  const errors = compiled.errors ?? [];
+  // allErrors and verbose (parentSchema, for the allowed keys), as generated.
+  if (validateConfig(raw)) return undefined;
+  const errors = validateConfig.errors ?? [];
   // The most specific error first: the deepest path, and "unknown key" over the rest.
   const best = [...errors].sort((a, b) => depth(b) - depth(a) || score(b) - score(a))[0]!;
   return { path: pathOf(best), message: messageOf(best) };

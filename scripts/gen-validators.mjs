@@ -1,0 +1,134 @@
+// Precompiles secgate's JSON Schemas into ajv standalone validators (src/generated/*.js), so no schema is
+// compiled at run time (compiling the 73 KB config schema cost 100–450 ms at every `check` and `run`, the
+// SARIF structural schema ~150 ms). Run by scripts/build.mjs and `npm run gen`; `--check` exits 1 when the
+// committed modules are stale (test/generated/validators.test.ts runs it, so a schema edit without
+// regeneration fails the tests).
+//
+//   node scripts/gen-validators.mjs [--check]
+import { build } from 'esbuild';
+import { Ajv, _ } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const addFormats = addFormatsModule.default ?? addFormatsModule;
+const standaloneCode = standaloneModule.default ?? standaloneModule;
+export const GENERATED_DIR = join(root, 'src', 'generated');
+
+/** The schemas, from the TypeScript the rest of secgate uses (the config schema is composed from the runner registry). */
+async function loadSchemas() {
+  const dir = mkdtempSync(join(tmpdir(), 'secgate-gen-'));
+  try {
+    const outfile = join(dir, 'schemas.mjs');
+    await build({
+      stdin: {
+        contents: [
+          "export { configSchema } from './src/config/schema.ts';",
+          "export { sarifStructuralSchema } from './src/sarif/structural-schema.ts';",
+          "export { runShape, outputShape } from './src/scanners/sarif/input-shape-schema.ts';",
+        ].join('\n'),
+        resolveDir: root,
+        loader: 'ts',
+      },
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      banner: { js: "import { createRequire as __secgateCreateRequire } from 'node:module'; const require = __secgateCreateRequire(import.meta.url);" },
+      define: { __SECGATE_VERSION__: '"0.0.0"' },
+      logLevel: 'warning',
+    });
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One module per consumer (each loads only what it needs). The ajv options are the ones each validator
+ * was compiled with at run time before, so the errors (and the messages built from them) are the same.
+ * `formats`: function formats (uri, date-time) are imported from ajv-formats' full mode at run time.
+ */
+function modules(s) {
+  const sarifAjv = () => {
+    const ajv = new Ajv({ allErrors: false, strict: false, code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
+    addFormats(ajv);
+    return ajv;
+  };
+  const structural = sarifAjv();
+  structural.addSchema(s.sarifStructuralSchema, 'structural');
+  const shapes = sarifAjv();
+  shapes.addSchema(s.runShape, 'input');
+  shapes.addSchema(s.outputShape, 'output');
+  // No formats: the config loader never added any (the config schema uses none).
+  const config = new Ajv({ allErrors: true, strict: false, verbose: true, code: { source: true, esm: true } });
+  config.addSchema(s.configSchema, 'config');
+  return [
+    { name: 'sarif-structural', from: 'src/sarif/structural-schema.ts', code: standaloneCode(structural, { validateStructural: 'structural' }), exports: ['validateStructural'] },
+    { name: 'sarif-input-shape', from: 'src/scanners/sarif/input-shape-schema.ts', code: standaloneCode(shapes, { validateInputRun: 'input', validateOutputRun: 'output' }), exports: ['validateInputRun', 'validateOutputRun'] },
+    { name: 'config', from: 'src/config/schema.ts', code: standaloneCode(config, { validateConfig: 'config' }), exports: ['validateConfig'] },
+  ];
+}
+
+/**
+ * ajv's standalone ESM still require()s its runtime helpers and the formats: turn each into an import of
+ * the same module. `require(m)` is module.exports; a namespace import of a CommonJS module gives it as
+ * `default` in Node and in esbuild's bundles, but vitest's interop gives `exports.default` there and the
+ * named exports beside it: __cjs picks module.exports in both cases (ajv's modules all set __esModule).
+ */
+export function toEsm(code) {
+  const imports = new Map();
+  const body = code
+    .replace(/^"use strict";/, '')
+    .replace(/require\("([^"]+)"\)/g, (_m, spec) => {
+      const file = /\.[cm]?js$/.test(spec) ? spec : `${spec}.js`;
+      if (!imports.has(file)) imports.set(file, `__dep${imports.size}`);
+      return `__cjs(${imports.get(file)})`;
+    });
+  if (!imports.size) return body;
+  const head = [...imports].map(([file, id]) => `import * as ${id} from ${JSON.stringify(file)};`);
+  head.push('const __cjs = (ns) => (ns.default !== null && typeof ns.default === "object" && ns.default.__esModule ? ns.default : ns);');
+  return `${head.join('\n')}\n${body}`;
+}
+
+function render(m) {
+  const js = `// Generated by scripts/gen-validators.mjs from ${m.from} (ajv standalone): do not edit, run \`npm run gen\`.\n/* eslint-disable */\n// @ts-nocheck\n${toEsm(m.code)}\n`;
+  const dts = `// Generated by scripts/gen-validators.mjs: the types of ${m.name}.js.\nimport type { ValidateFunction } from 'ajv';\n\n${m.exports.map((e) => `export declare const ${e}: ValidateFunction;`).join('\n')}\n`;
+  return [
+    [join(GENERATED_DIR, `${m.name}.js`), js],
+    [join(GENERATED_DIR, `${m.name}.d.ts`), dts],
+  ];
+}
+
+/** Every generated file and its content. */
+export async function generateValidators() {
+  return new Map(modules(await loadSchemas()).flatMap(render));
+}
+
+/** Write the files whose content changed (concurrent builds then do not rewrite them); the stale ones. */
+export async function writeValidators({ check = false } = {}) {
+  const stale = [];
+  for (const [file, content] of await generateValidators()) {
+    if (existsSync(file) && readFileSync(file, 'utf8') === content) continue;
+    stale.push(relative(root, file));
+    if (!check) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    }
+  }
+  return stale;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const check = process.argv.includes('--check');
+  const stale = await writeValidators({ check });
+  if (check && stale.length) {
+    process.stderr.write(`stale generated validators: ${stale.join(', ')} — run \`npm run gen\`\n`);
+    process.exit(1);
+  }
+  if (!check && stale.length) process.stderr.write(`regenerated ${stale.join(', ')}\n`);
+}

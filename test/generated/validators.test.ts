@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/schema.js';
+import { validateConfig } from '../../src/generated/config.js';
+import { validateInputRun, validateOutputRun } from '../../src/generated/sarif-input-shape.js';
+import { validateStructural } from '../../src/generated/sarif-structural.js';
+import { parseReport } from '../../src/io/read-report.js';
+import { mergeRuns } from '../../src/sarif/merge.js';
+import { sarifStructuralSchema } from '../../src/sarif/structural-schema.js';
+import { outputShape, runShape } from '../../src/scanners/sarif/input-shape-schema.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
+import { FIXTURES, mutate, mutationArb, seeds } from '../fuzz/mutate.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => unknown;
+const RUNS = fuzzRuns(150);
+
+/** The validators as they were compiled at run time before src/generated/ existed (same options). */
+function compiled(schema: object, opts: { formats: boolean; config?: boolean }): ValidateFunction {
+  const ajv = opts.config ? new Ajv({ allErrors: true, strict: false, verbose: true, code: { optimize: false } }) : new Ajv({ allErrors: false, strict: false });
+  if (opts.formats) addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+/** The same verdict and the same errors (path, keyword, params, message; parentSchema for the config's messages). */
+function same(generated: ValidateFunction, reference: ValidateFunction, data: unknown): void {
+  const ok = generated(data);
+  expect(ok).toBe(reference(data));
+  if (!ok) expect(generated.errors).toEqual(reference.errors);
+}
+
+describe('precompiled validators (src/generated, scripts/gen-validators.mjs)', () => {
+  it('are up to date with the schemas (a schema edit needs `npm run gen`)', () => {
+    // Exits 1 and names the stale files otherwise.
+    execFileSync(process.execPath, [join(root, 'scripts', 'gen-validators.mjs'), '--check'], { cwd: root, stdio: 'pipe' });
+  }, 60_000);
+
+  it('SARIF structural schema: same errors as a run-time compile, formats (uri, uri-reference) included', () => {
+    const reference = compiled(sarifStructuralSchema, { formats: true });
+    const grype = parseReport({ path: 'grype.json' }, readFileSync(join(FIXTURES, 'grype.json'), 'utf8'), { unknownSeverity: 'medium' }).runs;
+    const trivy = parseReport({ path: 'trivy.json' }, readFileSync(join(FIXTURES, 'trivy.json'), 'utf8'), { unknownSeverity: 'medium' }).runs;
+    const log = JSON.parse(JSON.stringify(mergeRuns([...grype, ...trivy]))) as unknown;
+    same(validateStructural, reference, log);
+    expect(validateStructural(log)).toBe(true);
+    // A format only: "http://[bad" is not a uri, the rest of the log is fine.
+    const badUri = structuredClone(log) as { runs: { tool: { driver: { informationUri?: string } } }[] };
+    badUri.runs[0]!.tool.driver.informationUri = 'http://[bad';
+    expect(validateStructural(badUri)).toBe(false);
+    same(validateStructural, reference, badUri);
+    fc.assert(fc.property(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (ms) => same(validateStructural, reference, mutate(log, ms))), { numRuns: RUNS });
+  });
+
+  it('SARIF input and output shapes: same errors as a run-time compile', () => {
+    const input = compiled(runShape, { formats: true });
+    const output = compiled(outputShape, { formats: true });
+    const docs = seeds(['semgrep.sarif', 'zap-sarif.sarif'], 'sarif', (rel) => rel.endsWith('.sarif') || rel.endsWith('.json'));
+    const runs = docs.flatMap((d) => ((d.doc as { runs?: unknown[] }).runs ?? []).slice(0, 2));
+    expect(runs.length).toBeGreaterThan(1);
+    fc.assert(
+      fc.property(fc.nat(runs.length - 1), fc.array(mutationArb, { maxLength: 3 }), (i, ms) => {
+        const run = mutate(runs[i], ms);
+        same(validateInputRun, input, run);
+        same(validateOutputRun, output, { runs: [run] });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('config schema: same errors as a run-time compile (allErrors, verbose: the loader reads parentSchema)', () => {
+    const reference = compiled(configSchema, { formats: false, config: true });
+    const example = {
+      version: 1,
+      extends: 'strict',
+      policy: { unknown_severity: 'medium', fail_on: [{ severity: 'high' }, { severity: 'medium', kinds: ['container'], max: 20 }], warn_on: [{ severity: 'medium', tools: ['trivy'] }] },
+      scanners: { grype: { target: 'dir:.' }, trivy: { target: '.', mode: 'fs', timeout: '5m' }, 'npm-audit': { dir: '.', optional: true } },
+      defaults: { concurrency: 2, timeout: '10m' },
+      waivers: [{ id: 'CVE-2024-0001', reason: 'not reachable', expires: '2030-01-01' }],
+      profiles: { nightly: { policy: { unknown_severity: 'high' } } },
+    };
+    same(validateConfig, reference, example);
+    same(validateConfig, reference, { polcy: {} });
+    fc.assert(fc.property(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (ms) => same(validateConfig, reference, mutate(example, ms))), { numRuns: RUNS });
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 3 }), (v) => same(validateConfig, reference, v)), { numRuns: RUNS });
+  });
+});
