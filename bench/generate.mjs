@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Makes realistic large scanner reports for the benchmarks, from the shapes of the project's
 // own example reports (fixtures/reports), so it works on a fresh clone without ../shared.
-//   node bench/generate.mjs [--out bench/out] [--scale 1] [--huge | --huge-only [--huge-count N]]
+//   node bench/generate.mjs [--out bench/out] [--scale 1] [--huge | --huge-only [--huge-count N]] [--huge-sarif [--huge-sarif-count N]]
 // Writes grype-100k.json, trivy-100k.json, zap-50k.json, sarif-200k.sarif (sizes × scale);
-// --huge also writes grype-huge.json (> 1 GB, past V8's 512 MB string limit), streamed to disk.
+// --huge also writes grype-huge.json (> 1 GB, past V8's 512 MB string limit), streamed to disk;
+// --huge-sarif writes only sarif-huge.sarif (≈1 GB, the sarif-200k shape with 3,200,000 results).
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +18,9 @@ const opt = (name, dflt) => {
 };
 const out = opt('--out', join(root, 'bench', 'out'));
 const scale = Number(opt('--scale', '1'));
+const hugeSarif = args.includes('--huge-sarif');
 const huge = args.includes('--huge') || args.includes('--huge-only');
-const hugeOnly = args.includes('--huge-only');
+const hugeOnly = args.includes('--huge-only') || hugeSarif;
 mkdirSync(out, { recursive: true });
 
 const fixture = (f) => JSON.parse(readFileSync(join(root, 'fixtures', 'reports', f), 'utf8'));
@@ -112,13 +114,10 @@ const zapSites = n(20); // 20 sites × 50 alerts × 50 instances = 50,000 instan
 if (!hugeOnly) await writeJson('zap-50k.json', `{"@programName":"ZAP","@version":"2.16.0","@generated":"Mon, 23 Nov 2026 10:00:00","site":[\n`, zapSites, (i) => zapSite(i, 50), '\n]}\n');
 
 const rules = Array.from({ length: 400 }, (_, r) => ({ id: `rule-${r}`, shortDescription: { text: `Synthetic rule ${r}` }, fullDescription: { text: `Synthetic rule ${r}: tainted data flow.` }, help: { text: 'Sanitise the input.' }, properties: { tags: ['security', `external/cwe/cwe-${79 + (r % 20)}`] } }));
-if (!hugeOnly) await writeJson(
-  'sarif-200k.sarif',
-  `{"version":"2.1.0","$schema":"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json","runs":[{"tool":{"driver":{"name":"Semgrep OSS","rules":${JSON.stringify(rules)}}},"results":[\n`,
-  n(200_000),
-  sarifResult,
-  '\n]}]}\n',
-);
+const sarifHead = `{"version":"2.1.0","$schema":"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json","runs":[{"tool":{"driver":{"name":"Semgrep OSS","rules":${JSON.stringify(rules)}}},"results":[\n`;
+if (!hugeOnly) await writeJson('sarif-200k.sarif', sarifHead, n(200_000), sarifResult, '\n]}]}\n');
+// Past the string limit: the results array of one run is the bulk (read lazily, result by result).
+if (hugeSarif) await writeJson('sarif-huge.sarif', sarifHead, Number(opt('--huge-sarif-count', '3200000')), sarifResult, '\n]}]}\n');
 
 if (huge) {
   // ~1.1 GB: each match is ~1.24 KB; 900,000 of them.

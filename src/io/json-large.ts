@@ -5,7 +5,9 @@ import { LazyArray } from '../scanners/lazy-array.js';
  * A JSON report too big for one string (V8 caps strings at ~512 MB; a 1 GB Grype report is past it).
  * The file is scanned as bytes, never decoded whole: every top-level member of the object is parsed
  * on its own, except arrays bigger than `arrayInlineMax` bytes, which become LazyArrays — their
- * elements are parsed one at a time (a second pass over the file) when the adapter iterates them.
+ * elements are parsed a window at a time (a second pass over the file) when the adapter iterates
+ * them. The elements of the arrays named in `splitElementsOf` (SARIF's `runs`) that are objects over
+ * the same limit are themselves read member by member, so a run's `results` is a LazyArray too.
  * JSON's structural characters are ASCII and never occur inside a multi-byte UTF-8 sequence, so
  * scanning bytes is exact.
  */
@@ -16,6 +18,8 @@ export interface LargeJsonOptions {
   memberMax?: number;
   /** Read size (tests use tiny chunks to cross every boundary). */
   chunkSize?: number;
+  /** Top-level arrays whose big object elements are read member by member (their big arrays lazily). */
+  splitElementsOf?: readonly string[];
 }
 
 /** Malformed input, at a byte offset: the reader turns it into a ReportError. */
@@ -29,24 +33,21 @@ export class LargeJsonError extends Error {
   }
 }
 
-const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+interface Limits {
+  inlineMax: number;
+  memberMax: number;
+  chunkSize: number;
+  split: ReadonlySet<string>;
+}
 
 export function readLargeJson(path: string, opts: LargeJsonOptions = {}): Record<string, unknown> {
-  const inlineMax = opts.arrayInlineMax ?? 16 << 20;
-  const chunkSize = opts.chunkSize ?? 4 << 20;
-  const doc: Record<string, unknown> = {};
-  scanMembers(path, chunkSize, inlineMax, opts.memberMax ?? 256 << 20, {
-    value(key, text, offset) {
-      set(doc, key, parsePiece(text, offset));
-    },
-    tooBig(key, start, isArray) {
-      if (!isArray) throw new LargeJsonError(`the member "${key.slice(0, 60)}" is over ${Math.round((opts.memberMax ?? 256 << 20) / 2 ** 20)} MB and not an array: secgate reads reports this large only when their bulk is one array`, start);
-      // The first element, for format detection: pass 2 stopped after one element.
-      const head = elementsAt(path, start, chunkSize).next();
-      set(doc, key, new LazyArray(() => elementsAt(path, start, chunkSize), head.done ? [] : [head.value]));
-    },
-  });
-  return doc;
+  const limits: Limits = {
+    inlineMax: opts.arrayInlineMax ?? 16 << 20,
+    memberMax: opts.memberMax ?? 256 << 20,
+    chunkSize: opts.chunkSize ?? 4 << 20,
+    split: new Set(opts.splitElementsOf ?? []),
+  };
+  return readObjectAt(path, 0, limits, false);
 }
 
 /** As JSON.parse does: an own property, even for "__proto__" (plain assignment would set the prototype). */
@@ -54,36 +55,105 @@ function set(doc: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(doc, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-interface Sink {
-  value(key: string, text: Buffer, offset: number): void;
-  tooBig(key: string, start: number, isArray: boolean): void;
-}
-
-function parsePiece(text: Buffer, offset: number): unknown {
+function parseText(text: string, offset: number): unknown {
   try {
-    return JSON.parse(text.toString('utf8'));
+    return JSON.parse(text);
   } catch (e) {
     const at = Number(/position (\d+)/.exec((e as Error).message)?.[1] ?? 0);
     throw new LargeJsonError(`is not valid JSON (${(e as Error).message.split('\n')[0]!.replace(/ in JSON at position \d+.*$/, '')})`, offset + at);
   }
 }
 
-/** Bytes of a file, chunk by chunk, with their absolute offsets. */
-function* chunks(path: string, chunkSize: number, from = 0): Generator<{ buf: Buffer; offset: number }> {
-  const fd = openSync(path, 'r');
-  try {
-    let offset = from;
-    for (;;) {
-      const buf = Buffer.allocUnsafe(chunkSize);
-      const n = readSync(fd, buf, 0, chunkSize, offset);
-      if (n === 0) return;
-      yield { buf: n === chunkSize ? buf : buf.subarray(0, n), offset };
-      offset += n;
+const truncated = (offset: number) => new LargeJsonError('is truncated: the JSON ends before the document does', offset, true);
+
+/**
+ * The bytes of a file from an offset, a chunk at a time, as one buffer that keeps the bytes the
+ * reader still needs (a value that spans chunks) in front of the new chunk.
+ */
+class Window {
+  buf: Buffer = Buffer.alloc(0);
+  /** File offset of buf[0]. */
+  base: number;
+  private readonly fd: number;
+
+  constructor(
+    path: string,
+    private readonly chunkSize: number,
+    from: number,
+  ) {
+    this.fd = openSync(path, 'r');
+    this.base = from;
+  }
+
+  get end(): number {
+    return this.base + this.buf.length;
+  }
+
+  /** Reads the next chunk, keeping the bytes from file offset `keep` (≥ base) on; false at the end of the file. */
+  more(keep: number): boolean {
+    const end = this.end;
+    const fresh = Buffer.allocUnsafe(this.chunkSize);
+    const n = readSync(this.fd, fresh, 0, this.chunkSize, end);
+    if (n === 0) return false;
+    const chunk = n === this.chunkSize ? fresh : fresh.subarray(0, n);
+    if (keep < end) {
+      this.buf = Buffer.concat([this.buf.subarray(keep - this.base), chunk]);
+      this.base = keep;
+    } else {
+      this.buf = chunk;
+      this.base = end;
     }
-  } finally {
-    closeSync(fd);
+    return true;
+  }
+
+  close(): void {
+    closeSync(this.fd);
   }
 }
+
+/** Inside a string: whether the next byte is escaped, and the next backslash of `buf` (found once per buffer, not per string). */
+interface Str {
+  open: boolean;
+  escaped: boolean;
+  bsBuf: Buffer | undefined;
+  bsAt: number;
+}
+const newStr = (): Str => ({ open: false, escaped: false, bsBuf: undefined, bsAt: -1 });
+
+/**
+ * The index of the quote that closes the string open at `i`, or -1 when it goes on past `buf`.
+ * Most bytes of a report are inside strings: indexOf skips them natively instead of byte by byte.
+ */
+function stringEnd(buf: Buffer, i: number, st: Str): number {
+  const n = buf.length;
+  if (st.bsBuf !== buf) {
+    st.bsBuf = buf;
+    st.bsAt = -1;
+  }
+  if (st.escaped) {
+    if (i >= n) return -1;
+    st.escaped = false;
+    i++;
+  }
+  for (;;) {
+    if (st.bsAt < i) {
+      const b = buf.indexOf(0x5c, i);
+      st.bsAt = b < 0 ? n : b;
+    }
+    const q = buf.indexOf(0x22, i);
+    if (st.bsAt < (q < 0 ? n : q)) {
+      i = st.bsAt + 2; // the backslash and the byte it escapes
+      if (i > n) {
+        st.escaped = true;
+        return -1;
+      }
+      continue;
+    }
+    return q;
+  }
+}
+
+const isWs = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 const enum S {
   BeforeObject,
@@ -97,170 +167,230 @@ const enum S {
 }
 
 /**
- * Pass 1: walk the top-level object. Each member's value is collected (up to the inline limit) and
- * handed to the sink; a value over the limit is reported with its start offset instead.
+ * Pass 1: the object that starts at `from`, member by member. Each member's value is parsed alone;
+ * an array over the inline limit becomes a LazyArray (its bytes are skipped, not kept). `nested`:
+ * the object is an element of a lazy array and ends at its closing brace, not at the end of the file.
  */
-function scanMembers(path: string, chunkSize: number, inlineMax: number, memberMax: number, sink: Sink): void {
+function readObjectAt(path: string, from: number, lim: Limits, nested: boolean): Record<string, unknown> {
+  const doc: Record<string, unknown> = {};
+  const w = new Window(path, lim.chunkSize, from);
+  const st = newStr();
   let state = S.BeforeObject;
   let depth = 0;
-  let inString = false;
-  let escaped = false;
   let scalar = false;
   let key = '';
-  let parts: Buffer[] = [];
-  let size = 0;
-  let capturing = false;
-  let dropping = false;
+  let keyStart = 0;
   let valueStart = 0;
   let valueIsArray = false;
-  let offset = 0;
-
-  for (const { buf, offset: base } of chunks(path, chunkSize)) {
-    let seg = capturing ? 0 : -1;
-    const endCapture = (endExclusive: number): Buffer => {
-      if (!dropping) parts.push(buf.subarray(seg, endExclusive));
-      const text = Buffer.concat(parts);
-      parts = [];
-      size = 0;
-      capturing = false;
-      seg = -1;
-      return text;
-    };
-    for (let i = 0; i < buf.length; i++) {
+  let dropping = false;
+  let i = 0;
+  try {
+    for (;;) {
+      const buf = w.buf;
+      if (i >= buf.length) {
+        const end = w.end;
+        if (state === S.InValue && !dropping && end - valueStart > (valueIsArray ? lim.inlineMax : lim.memberMax)) {
+          if (!valueIsArray) throw new LargeJsonError(`the member "${key.slice(0, 60)}" is over ${Math.round(lim.memberMax / 2 ** 20)} MB and not an array: secgate reads reports this large only when their bulk is one array`, valueStart);
+          dropping = true;
+          set(doc, key, lazyArray(path, valueStart, lim, !nested && lim.split.has(key)));
+        }
+        const keep = state === S.InKey ? keyStart : state === S.InValue && !dropping ? valueStart : end;
+        if (!w.more(keep)) break;
+        i = end - w.base;
+        continue;
+      }
       const b = buf[i]!;
-      offset = base + i;
       if (state === S.InValue) {
-        let end = -1;
-        if (inString) {
-          if (escaped) escaped = false;
-          else if (b === 0x5c) escaped = true;
-          else if (b === 0x22) {
-            inString = false;
-            if (depth === 0) end = i + 1;
+        let endAt = -1;
+        if (st.open) {
+          const q = stringEnd(buf, i, st);
+          if (q < 0) {
+            i = buf.length;
+            continue;
           }
+          st.open = false;
+          if (depth > 0) {
+            i = q + 1;
+            continue;
+          }
+          endAt = q + 1;
         } else if (scalar) {
-          if (b === 0x2c || b === 0x7d || WS.has(b)) end = i;
-        } else if (b === 0x22) inString = true;
+          if (b === 0x2c || b === 0x7d || isWs(b)) endAt = i;
+        } else if (b === 0x22) st.open = true;
         else if (b === 0x7b || b === 0x5b) depth++;
         else if (b === 0x7d || b === 0x5d) {
           depth--;
-          if (depth === 0) end = i + 1;
+          if (depth === 0) endAt = i + 1;
         }
-        if (end < 0) continue;
-        const total = size + end - Math.max(seg, 0);
-        const text = endCapture(end);
-        // An array over the inline limit is lazy even when it ends inside the chunk it started in.
-        if (!dropping && valueIsArray && total > inlineMax) sink.tooBig(key, valueStart, true);
-        else if (!dropping) sink.value(key, text, valueStart);
+        if (endAt < 0) {
+          i++;
+          continue;
+        }
+        if (!dropping) {
+          const size = w.base + endAt - valueStart;
+          if (valueIsArray && size > lim.inlineMax) set(doc, key, lazyArray(path, valueStart, lim, !nested && lim.split.has(key)));
+          else set(doc, key, parseText(buf.toString('utf8', valueStart - w.base, endAt), valueStart));
+        }
         dropping = false;
         state = S.CommaOrEnd;
-        if (end === i) i--; // a scalar's terminator is read again as structure
+        i = endAt; // a scalar's terminator is read again as structure
         continue;
       }
       if (state === S.InKey) {
-        if (escaped) escaped = false;
-        else if (b === 0x5c) escaped = true;
-        else if (b === 0x22) {
-          key = parsePiece(endCapture(i + 1), offset) as string;
-          state = S.Colon;
+        const q = stringEnd(buf, i, st);
+        if (q < 0) {
+          i = buf.length;
+          continue;
         }
+        st.open = false;
+        key = parseText(buf.toString('utf8', keyStart - w.base, q + 1), keyStart) as string;
+        state = S.Colon;
+        i = q + 1;
         continue;
       }
-      if (WS.has(b)) continue;
+      const at = w.base + i;
+      i++;
+      if (isWs(b)) continue;
       switch (state) {
         case S.BeforeObject:
-          if (b !== 0x7b) throw new LargeJsonError('is not a JSON object: a report this large must be one', offset);
+          if (b !== 0x7b) throw new LargeJsonError('is not a JSON object: a report this large must be one', at);
           state = S.KeyOrEnd;
           break;
         case S.KeyOrEnd:
         case S.CommaOrEnd:
-          if (b === 0x7d) state = S.After;
-          else if (state === S.CommaOrEnd && b === 0x2c) state = S.KeyOrEnd;
+          if (b === 0x7d) {
+            state = S.After;
+            if (nested) return doc;
+          } else if (state === S.CommaOrEnd && b === 0x2c) state = S.KeyOrEnd;
           else if (state === S.KeyOrEnd && b === 0x22) {
             state = S.InKey;
-            capturing = true;
-            seg = i;
-          } else throw new LargeJsonError(`is not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(b))} between members)`, offset);
+            st.open = true;
+            keyStart = at;
+          } else throw new LargeJsonError(`is not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(b))} between members)`, at);
           break;
         case S.Colon:
-          if (b !== 0x3a) throw new LargeJsonError('is not valid JSON (expected ":")', offset);
+          if (b !== 0x3a) throw new LargeJsonError('is not valid JSON (expected ":")', at);
           state = S.BeforeValue;
           break;
         case S.BeforeValue:
           state = S.InValue;
-          valueStart = offset;
+          valueStart = at;
           valueIsArray = b === 0x5b;
-          capturing = true;
-          seg = i;
           depth = b === 0x7b || b === 0x5b ? 1 : 0;
-          inString = b === 0x22;
-          scalar = !inString && depth === 0;
+          st.open = b === 0x22;
+          scalar = !st.open && depth === 0;
           break;
         default:
-          throw new LargeJsonError('is not valid JSON (text after the end of the document)', offset);
+          throw new LargeJsonError('is not valid JSON (text after the end of the document)', at);
       }
     }
-    // End of the chunk: an open capture keeps its part, unless the value outgrew the inline limit.
-    if (capturing && !dropping) {
-      parts.push(buf.subarray(seg));
-      size += buf.length - seg;
-      if (state === S.InValue && size > (valueIsArray ? inlineMax : memberMax)) {
-        dropping = true;
-        parts = [];
-        sink.tooBig(key, valueStart, valueIsArray);
-      }
-    }
+  } finally {
+    w.close();
   }
-  if (state !== S.After) throw new LargeJsonError('is truncated: the JSON ends before the document does', offset + 1, true);
+  if (state !== S.After || nested) throw truncated(w.end);
+  return doc;
 }
 
-/** Pass 2: the elements of the array that starts (its '[') at `start`, parsed one by one. */
-function* elementsAt(path: string, start: number, chunkSize: number): Generator<unknown> {
+/** A LazyArray over the array at `start`; its first element is read now, for format detection. */
+function lazyArray(path: string, start: number, lim: Limits, split: boolean): LazyArray {
+  const it = elementsAt(path, start, lim, split);
+  const head = it.next();
+  it.return(undefined); // closes the file
+  return new LazyArray(() => elementsAt(path, start, lim, split), head.done ? [] : [head.value]);
+}
+
+/**
+ * Pass 2: the elements of the array that starts (its '[') at `start`. The complete elements of each
+ * window are parsed together (`[` + their text + `]`: one JSON.parse per window, not per element);
+ * with `split`, an object element over the inline limit is read member by member instead.
+ */
+function* elementsAt(path: string, start: number, lim: Limits, split: boolean): Generator<unknown, void, undefined> {
+  const w = new Window(path, lim.chunkSize, start);
+  const st = newStr();
   let depth = 0; // 0 before '[', 1 inside the array, >1 inside an element
-  let inString = false;
-  let escaped = false;
-  let parts: Buffer[] = [];
-  let collecting = false;
-  let elemStart = 0;
-  let seg = -1;
-  for (const { buf, offset: base } of chunks(path, chunkSize, start)) {
-    seg = collecting ? 0 : -1;
-    for (let i = 0; i < buf.length; i++) {
-      const b = buf[i]!;
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (b === 0x5c) escaped = true;
-        else if (b === 0x22) inString = false;
+  let batchStart = -1; // file offset of the first element not parsed yet
+  let batchEnd = -1; // file offset just past the last complete element of the batch
+  let elemStart = -1; // file offset of the element being read; -1 between elements
+  let elemIsObject = false;
+  let big = false; // split: the element being read is over the limit (its bytes are not kept)
+  let needElement = false; // after a comma
+  let out: unknown[] = [];
+  let i = 0;
+  const flush = () => {
+    if (batchStart < 0) return;
+    const text = w.buf.toString('utf8', batchStart - w.base, batchEnd - w.base);
+    out.push(...(parseText(`[${text}]`, batchStart - 1) as unknown[]));
+    batchStart = -1;
+  };
+  try {
+    for (;;) {
+      const buf = w.buf;
+      if (i >= buf.length) {
+        flush();
+        if (out.length) {
+          const ready = out;
+          out = [];
+          yield* ready;
+        }
+        const end = w.end;
+        if (split && elemStart >= 0 && elemIsObject && end - elemStart > lim.inlineMax) big = true;
+        if (elemStart >= 0 && !big && end - elemStart > lim.memberMax) throw new LargeJsonError(`an array element is over ${Math.round(lim.memberMax / 2 ** 20)} MB`, elemStart);
+        if (!w.more(elemStart >= 0 && !big ? elemStart : end)) throw truncated(end);
+        i = end - w.base;
         continue;
       }
+      if (st.open) {
+        const q = stringEnd(buf, i, st);
+        if (q < 0) {
+          i = buf.length;
+          continue;
+        }
+        st.open = false;
+        i = q + 1;
+        continue;
+      }
+      const b = buf[i]!;
+      const at = w.base + i;
+      i++;
       if (depth === 0) {
         if (b === 0x5b) depth = 1;
+        else if (!isWs(b)) throw new LargeJsonError('is not valid JSON (expected "[")', at);
         continue;
       }
       if (depth === 1) {
-        if (WS.has(b)) continue;
+        if (isWs(b)) continue;
         if (b === 0x2c || b === 0x5d) {
-          if (collecting) {
-            parts.push(buf.subarray(seg, i));
-            yield parsePiece(Buffer.concat(parts), elemStart);
-            parts = [];
-            collecting = false;
-            seg = -1;
+          if (elemStart >= 0) {
+            if (big || (split && elemIsObject && at - elemStart > lim.inlineMax)) {
+              flush();
+              out.push(readObjectAt(path, elemStart, lim, true));
+            } else {
+              if (batchStart < 0) batchStart = elemStart;
+              batchEnd = at;
+            }
+            elemStart = -1;
+            big = false;
+          } else if (b === 0x2c || needElement) throw new LargeJsonError(`is not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(b))} in an array)`, at);
+          needElement = b === 0x2c;
+          if (b === 0x5d) {
+            flush();
+            yield* out;
+            return;
           }
-          if (b === 0x5d) return;
           continue;
         }
-        if (!collecting) {
-          collecting = true;
-          elemStart = base + i;
-          seg = i;
+        if (b === 0x7d) throw new LargeJsonError('is not valid JSON (unexpected "}" in an array)', at);
+        if (elemStart < 0) {
+          elemStart = at;
+          elemIsObject = b === 0x7b;
+          needElement = false;
         }
       }
-      if (b === 0x22) inString = true;
+      if (b === 0x22) st.open = true;
       else if (b === 0x7b || b === 0x5b) depth++;
       else if (b === 0x7d || b === 0x5d) depth--;
     }
-    if (collecting) parts.push(Buffer.from(buf.subarray(seg)));
+  } finally {
+    w.close();
   }
-  throw new LargeJsonError('is truncated: the JSON ends before the document does', start, true);
 }

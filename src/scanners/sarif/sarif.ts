@@ -9,6 +9,7 @@ import { isUri, isUriReference } from '../../sarif/uri.js';
 import { toWellFormed } from '../../text/escape.js';
 import { checkInputRun, checkOutputRun } from './input-shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
+import { isLazyArray } from '../lazy-array.js';
 
 /**
  * SARIF 2.1.0 from any tool (Semgrep, CodeQL, gitleaks, Grype's/Trivy's/ZAP's own SARIF…).
@@ -24,15 +25,33 @@ export const sarifLog: Adapter = {
   kind: 'sast',
   input: 'json',
   detect(doc) {
-    return isObj(doc) && Array.isArray(doc['runs']) && (doc['version'] === '2.1.0' || String(doc['$schema'] ?? '').includes('sarif'));
+    return isObj(doc) && (Array.isArray(doc['runs']) || isLazyArray(doc['runs'])) && (doc['version'] === '2.1.0' || String(doc['$schema'] ?? '').includes('sarif'));
   },
   toRuns(doc, ctx) {
     const d = obj(doc, '$');
     if (d['version'] !== '2.1.0') throw new ShapeError('$.version', `expected SARIF version "2.1.0", found ${JSON.stringify(d['version'])}`);
+    if (isLazyArray(d['runs'])) {
+      // A log past the string limit (src/io/json-large.ts): each big run comes with its small
+      // members read and its results lazy, so all runs can be held (the automation id needs their count).
+      const runs = [...d['runs']];
+      return runs.map((r, i) => normaliseRun(materialiseRun(obj(r, `$.runs[${i}]`)), `$.runs[${i}]`, ctx, i, runs.length));
+    }
     const runs = arr(d['runs'], '$.runs');
     return runs.map((r, i) => normaliseRun(obj(r, `$.runs[${i}]`) as unknown as Run, `$.runs[${i}]`, ctx, i, runs.length));
   },
 };
+
+/**
+ * A streamed run: every member but `results` is read into memory (json-large makes any big array
+ * lazy); `results` stays lazy and is read result by result by normaliseRun.
+ */
+function materialiseRun(run: Record<string, unknown>): Run {
+  for (const [k, v] of Object.entries(run)) if (k !== 'results' && isLazyArray(v)) run[k] = [...v];
+  return run as unknown as Run;
+}
+
+/** The minimal run each streamed result is checked inside (the input-shape validator checks runs). */
+const PROBE_TOOL = { driver: { name: 'probe' } };
 
 const KINDS = toolKinds as Record<string, string>;
 
@@ -44,7 +63,12 @@ function kindForTool(name: string, run: Run): ToolKind {
 }
 
 function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number, count: number): Run {
-  checkInputRun(run, path);
+  const lazy = isLazyArray(run.results) ? run.results : undefined;
+  if (lazy) {
+    // The run without its results now; each result alone as it is read (below).
+    run.results = [];
+    checkInputRun(run, path);
+  } else checkInputRun(run, path);
   const driver = obj(obj(run.tool, `${path}.tool`).driver, `${path}.tool.driver`);
   const name = str(driver['name'], `${path}.tool.driver.name`);
   const kind = kindForTool(name, run);
@@ -55,14 +79,18 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
   });
   run.tool.driver.rules = rules;
   const byId = new Map(rules.map((r) => [r.id, r]));
-  const results = optArr(run.results, `${path}.results`) as Result[];
+  const results = lazy ? [] : (optArr(run.results, `${path}.results`) as Result[]);
   run.results = results;
   const ruleSeverity = new Map<ReportingDescriptor, Severity>();
   // CodeQL and other pack-based tools describe their rules in tool.extensions[] (SARIF §3.19.3),
   // and results point there with rule.toolComponent.index.
   const extensions = (run.tool.extensions ?? []).map((e) => (e.rules ??= []));
 
-  results.forEach((res, i) => {
+  // Per rule, computed once: its CWE tags (copied onto each of its results).
+  const cweTagsOf = new Map<ReportingDescriptor, string[]>();
+  const globalStrings = driver['globalMessageStrings'] as Record<string, { text?: string }> | undefined;
+
+  const normalise = (res: Result, i: number) => {
     const rp = `${path}.results[${i}]`;
     obj(res, rp);
     obj(res.message, `${rp}.message`);
@@ -88,7 +116,7 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     const prev = ruleSeverity.get(rule);
     ruleSeverity.set(rule, prev ? maxSeverity(prev, severity) : severity);
 
-    const text = res.message.text ?? res.message.markdown ?? messageFromRule(res, rule, driver['globalMessageStrings'] as Record<string, { text?: string }> | undefined);
+    const text = res.message.text ?? res.message.markdown ?? messageFromRule(res, rule, globalStrings);
     res.message = { ...res.message, text: text || ruleId };
     if (!res.locations?.length) {
       // GitHub needs a location on every result: the analysed artifact when the tool names it, else the repository root.
@@ -106,8 +134,13 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     if (origLevel && origLevel !== res.level) bag['nativeLevel'] = origLevel;
     if (unknown) bag.severityUnknown = true;
     bag.kind = typeof bag.kind === 'string' && (TOOL_KINDS as readonly string[]).includes(bag.kind) ? bag.kind : kind;
-    const ruleTags = Array.isArray(rule.properties?.tags) ? rule.properties.tags : [];
-    bag.tags = uniq(['security', bag.kind as string, ...(Array.isArray(bag.tags) ? bag.tags.filter((t) => typeof t === 'string') : []), ...ruleTags.filter((t) => /^(external\/cwe\/|CWE-)/i.test(t))]);
+    let ruleCwes = cweTagsOf.get(rule);
+    if (!ruleCwes) {
+      const ruleTags = Array.isArray(rule.properties?.tags) ? rule.properties.tags : [];
+      ruleCwes = ruleTags.filter((t) => /^(external\/cwe\/|CWE-)/i.test(t));
+      cweTagsOf.set(rule, ruleCwes);
+    }
+    bag.tags = uniq(['security', bag.kind as string, ...(Array.isArray(bag.tags) ? bag.tags.filter((t) => typeof t === 'string') : []), ...ruleCwes]);
     if (!res.partialFingerprints?.[FINGERPRINT_KEY]) {
       const loc = res.locations[0]?.physicalLocation;
       const snippet = loc?.region?.snippet?.text ?? loc?.contextRegion?.snippet?.text;
@@ -118,7 +151,16 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     }
     // Secrets are redacted after the fingerprint is taken, so it still follows the same secret.
     if (bag.kind === 'secret') redactSecrets(res);
-  });
+  };
+  if (lazy) {
+    let i = 0;
+    for (const res of lazy) {
+      checkStreamedResult(res, path, i);
+      normalise(res as Result, i);
+      results.push(res as Result);
+      i++;
+    }
+  } else results.forEach(normalise);
 
   for (const r of [...rules, ...extensions.flat()]) completeRule(r, ruleSeverity.get(r));
   // GitHub wants descriptions and help on every reportingDescriptor, notification descriptors too (GH2012).
@@ -132,6 +174,16 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
   run.invocations ??= [{ executionSuccessful: true }];
   checkOutputRun(run, path);
   return run;
+}
+
+/** One streamed result checked as the input-shape validator checks a run's results, at its own path. */
+function checkStreamedResult(res: unknown, path: string, i: number): void {
+  try {
+    checkInputRun({ tool: PROBE_TOOL, results: [res] }, path);
+  } catch (e) {
+    if (e instanceof ShapeError && e.path.startsWith(`${path}.results[0]`)) throw new ShapeError(`${path}.results[${i}]${e.path.slice(`${path}.results[0]`.length)}`, e.message);
+    throw e;
+  }
 }
 
 /** The tool's own label wins; a score is kept only when inside that label's band. */

@@ -37,7 +37,10 @@ export const wazuhAlert: Adapter = {
   kind: 'runtime',
   input: 'json',
   detect(doc) {
-    return wazuhAlerts.detect(JSON.stringify(doc));
+    // The parsed document itself: stringifying it to reuse the text check serialised every
+    // JSON report (63 MB for a 200k-result SARIF log) just to answer "no".
+    const d = doc as Record<string, unknown>;
+    return isObj(d) && isObj(d['rule']) && 'level' in d['rule'] && (isObj(d['agent']) || isObj(d['manager']) || isObj(d['decoder']));
   },
   toRuns(doc, ctx) {
     return [convert(JSON.stringify(obj(doc, '$')), ctx)];
