@@ -89,13 +89,20 @@ export class RunBuilder {
     this.runProps = { kind, source: { file: ctx.file, format } };
   }
 
+  /** Whether a rule with this id was declared (an adapter can skip building a repeat's description). */
+  hasRule(id: string): boolean {
+    return this.rules.has(id);
+  }
+
   /** Declare a rule; the first declaration of an id wins (later ones only add tags). */
   rule(r: RuleInput): void {
     const existing = this.rules.get(r.id);
     if (existing) {
       if (r.tags?.length) {
         const p = (existing.rule.properties ??= {});
-        p.tags = uniq([...(p.tags ?? []), ...r.tags]);
+        const tags = p.tags;
+        // Most repeats bring tags the rule already has: no new arrays for them.
+        if (!tags || r.tags.some((t) => !tags.includes(t))) p.tags = uniq([...(tags ?? []), ...r.tags]);
       }
       return;
     }
@@ -103,50 +110,82 @@ export class RunBuilder {
     const short = oneLine(r.shortDescription ?? '') || oneLine(r.name ?? '') || r.id;
     const full = (r.fullDescription || short).trim() || short;
     const helpText = (r.help || full).trim() || full;
-    const rule: ReportingDescriptor = {
-      id: r.id,
-      ...(r.name ? { name: r.name } : {}),
-      shortDescription: { text: truncate(short, 1024) },
-      fullDescription: { text: full },
-      help: { text: helpText, ...(r.helpMarkdown ? { markdown: r.helpMarkdown } : {}) },
-      // A scanner's reference that is not an absolute URI would make GitHub reject the whole upload.
-      ...(isUri(r.helpUri) ? { helpUri: r.helpUri } : {}),
-      properties: { ...(r.properties ?? {}), tags: uniq(['security', ...(r.tags ?? [])]) },
-    };
+    // Built in its final key order, once (the key order is part of the output).
+    const rule: ReportingDescriptor = { id: r.id };
+    if (r.name) rule.name = r.name;
+    rule.shortDescription = { text: truncate(short, 1024) };
+    rule.fullDescription = { text: full };
+    rule.help = r.helpMarkdown ? { text: helpText, markdown: r.helpMarkdown } : { text: helpText };
+    // A scanner's reference that is not an absolute URI would make GitHub reject the whole upload.
+    if (isUri(r.helpUri)) rule.helpUri = r.helpUri;
+    // A spread, not Object.assign: an own "__proto__" key stays a plain key, as before.
+    const properties: Record<string, unknown> = r.properties ? { ...r.properties } : {};
+    properties['tags'] = r.tags?.length ? uniq(['security', ...r.tags]) : ['security'];
+    rule.properties = properties;
     this.rules.set(r.id, { rule });
   }
 
   add(f: FindingInput): void {
-    if (!this.rules.has(f.ruleId)) this.rule({ id: f.ruleId, shortDescription: f.ruleId });
-    const entry = this.rules.get(f.ruleId)!;
+    let entry = this.rules.get(f.ruleId);
+    if (!entry) {
+      this.rule({ id: f.ruleId, shortDescription: f.ruleId });
+      entry = this.rules.get(f.ruleId)!;
+    }
     const unknown = f.severity === undefined;
     const severity = f.severity ?? this.ctx.unknownSeverity;
     entry.severity = entry.severity ? maxSeverity(entry.severity, severity) : severity;
     const kind = f.kind ?? this.kind;
-    const properties: Partial<FindingProps> = {
+    // Assignments in the order the former object spread had: a key of f.properties that repeats an
+    // earlier one (severity, kind) overwrites its value in place, as the spread did; tags come last.
+    const properties: Record<string, unknown> = {
       severity,
       'security-severity': securitySeverity(severity, f.score),
-      ...(f.nativeSeverity !== undefined && f.nativeSeverity !== '' ? { nativeSeverity: f.nativeSeverity } : {}),
-      ...(unknown ? { severityUnknown: true } : {}),
-      kind,
-      ...stripUndefined(f.properties ?? {}),
-      tags: uniq(['security', kind, ...(f.tags ?? [])]),
     };
+    if (f.nativeSeverity !== undefined && f.nativeSeverity !== '') properties['nativeSeverity'] = f.nativeSeverity;
+    if (unknown) properties['severityUnknown'] = true;
+    properties['kind'] = kind;
+    const extra = f.properties;
+    if (extra) {
+      for (const k in extra) {
+        // "__proto__" was dropped by the former copy (its assignment set a prototype); never assign it.
+        if (!Object.prototype.hasOwnProperty.call(extra, k) || k === '__proto__') continue;
+        const v = (extra as Record<string, unknown>)[k];
+        // Absent and empty-list properties are left out (as stripUndefined did).
+        if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+        properties[k] = v;
+      }
+    }
+    properties['tags'] = resultTags(kind, f.tags);
     const result: Result = {
       ruleId: f.ruleId,
       level: levelFor(severity),
       message: { text: oneLineOrText(f.message) || f.ruleId },
-      locations: [toLocation(f.location)],
+      locations: [this.location(f.location)],
       partialFingerprints: { [FINGERPRINT_KEY]: digest([this.tool.name, f.ruleId, ...f.identity]) },
-      ...(f.relatedLocations?.length
-        ? { relatedLocations: f.relatedLocations.map((l, i) => ({ id: i + 1, ...toLocation(l) })) }
-        : {}),
-      ...(f.suppressions?.length ? { suppressions: f.suppressions } : {}),
-      ...(f.rank !== undefined ? { rank: f.rank } : {}),
-      properties,
     };
+    if (f.relatedLocations?.length) {
+      result.relatedLocations = f.relatedLocations.map((l, i) => this.location(l, i + 1));
+    }
+    if (f.suppressions?.length) result.suppressions = f.suppressions;
+    if (f.rank !== undefined) result.rank = f.rank;
+    result.properties = properties as Result['properties'];
     this.results.push(result);
   }
+
+  /**
+   * toLocation with this run's artifact URIs memoised: a large report names few distinct paths
+   * (one lock file, one image) for many findings. Only the string is shared, never an object.
+   */
+  private location(l: LocationInput, id?: number): Location {
+    let uri = this.uris.get(l.uri);
+    if (uri === undefined) {
+      uri = toArtifactUri(l.uri);
+      // Bounded: a report with a distinct path per finding must not grow a second copy of them all.
+      if (this.uris.size < URI_CACHE_MAX) this.uris.set(l.uri, uri);
+    }
+    return locationWith(l, uri, id);
+  }
+  private readonly uris = new Map<string, string>();
 
   /** Mark this run's scanner as failed (still a run in the log: the gate fails closed on it). */
   failed(message: string, exitCode?: number): void {
@@ -170,11 +209,11 @@ export class RunBuilder {
   build(): Run {
     const rules = [...this.rules.values()].map(({ rule, severity }) => {
       if (severity) {
-        rule.properties = {
-          ...rule.properties,
-          'security-severity': securitySeverity(severity),
-          severity,
-        };
+        // Assigned on the rule's own properties object (made by rule(), never shared): same keys,
+        // same order as the copy this used to make.
+        const p = (rule.properties ??= {});
+        p['security-severity'] = securitySeverity(severity);
+        p['severity'] = severity;
       }
       return rule;
     });
@@ -205,26 +244,34 @@ export class RunBuilder {
 }
 
 export function toLocation(l: LocationInput): Location {
-  const region =
-    l.startLine !== undefined && Number.isInteger(l.startLine) && l.startLine >= 1
-      ? {
-          startLine: l.startLine,
-          ...(l.endLine !== undefined && Number.isInteger(l.endLine) && l.endLine >= l.startLine ? { endLine: l.endLine } : {}),
-          ...(l.startColumn !== undefined && Number.isInteger(l.startColumn) && l.startColumn >= 1 ? { startColumn: l.startColumn } : {}),
-          ...(l.endColumn !== undefined && Number.isInteger(l.endColumn) && l.endColumn >= 1 && (l.startColumn === undefined || l.endColumn >= l.startColumn) ? { endColumn: l.endColumn } : {}),
-          ...(l.snippet ? { snippet: { text: l.snippet } } : {}),
-        }
-      : undefined;
-  return {
-    physicalLocation: {
-      artifactLocation: { uri: toArtifactUri(l.uri) },
-      ...(region ? { region } : {}),
-    },
-    ...(l.message ? { message: { text: l.message } } : {}),
-    ...(l.logicalName
-      ? { logicalLocations: [{ fullyQualifiedName: l.logicalName, ...(l.logicalKind ? { kind: l.logicalKind } : {}) }] }
-      : {}),
-  };
+  return locationWith(l, toArtifactUri(l.uri));
+}
+
+const URI_CACHE_MAX = 100_000;
+
+/** A location with its artifact URI already encoded; `id` (relatedLocations) comes first. */
+function locationWith(l: LocationInput, uri: string, id?: number): Location {
+  const physicalLocation: Location['physicalLocation'] = { artifactLocation: { uri } };
+  const start = l.startLine;
+  if (start !== undefined && Number.isInteger(start) && start >= 1) {
+    const region: NonNullable<NonNullable<Location['physicalLocation']>['region']> = { startLine: start };
+    const { endLine, startColumn, endColumn } = l;
+    if (endLine !== undefined && Number.isInteger(endLine) && endLine >= start) region.endLine = endLine;
+    if (startColumn !== undefined && Number.isInteger(startColumn) && startColumn >= 1) region.startColumn = startColumn;
+    if (endColumn !== undefined && Number.isInteger(endColumn) && endColumn >= 1 && (startColumn === undefined || endColumn >= startColumn)) region.endColumn = endColumn;
+    if (l.snippet) region.snippet = { text: l.snippet };
+    physicalLocation.region = region;
+  }
+  const loc: Location = id === undefined ? { physicalLocation } : { id, physicalLocation };
+  if (l.message) loc.message = { text: l.message };
+  if (l.logicalName) loc.logicalLocations = [l.logicalKind ? { fullyQualifiedName: l.logicalName, kind: l.logicalKind } : { fullyQualifiedName: l.logicalName }];
+  return loc;
+}
+
+/** uniq(['security', kind, ...tags]) without the copies in the common case (no extra tags). */
+function resultTags(kind: string, tags: readonly string[] | undefined): string[] {
+  if (!tags?.length) return kind === 'security' ? ['security'] : ['security', kind];
+  return uniq(['security', kind, ...tags]);
 }
 
 export function uniq<T>(xs: readonly T[]): T[] {
@@ -241,14 +288,4 @@ function oneLineOrText(s: string): string {
 
 function truncate(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (v === undefined) continue;
-    if (Array.isArray(v) && v.length === 0) continue;
-    out[k] = v;
-  }
-  return out as Partial<T>;
 }

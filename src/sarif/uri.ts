@@ -11,8 +11,13 @@ export function toArtifactUri(path: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) return encodeUriLoose(p); // already a URL (DAST)
   p = p.replace(/^\.\//, '').replace(/^\/+/, '');
   if (p === '') p = '.';
+  // The common case (a plain path) needs no encoding: encodeSegment would return every segment as is.
+  if (PLAIN_PATH.test(p)) return p;
   return p.split('/').map(encodeSegment).join('/');
 }
+
+/** Characters encodeSegment keeps as they are (encodeURIComponent's unreserved set, plus @ + , =), and '/'. */
+const PLAIN_PATH = /^[A-Za-z0-9\-_.!~*'()@+,=/]*$/;
 
 function encodeSegment(seg: string): string {
   // encodeURIComponent, but keep characters that are legal in a path segment readable.
@@ -73,10 +78,20 @@ function test(f: RegExp | ((s: string) => boolean), s: string): boolean {
   return typeof f === 'function' ? f(s) : f.test(s);
 }
 
+/**
+ * A plain http(s) URL — a host name, an optional port, then path, query and fragment characters
+ * that need no escape: a strict subset of the `uri` grammar below (a test checks it), and what
+ * nearly every scanner reference is. Anything else takes the full check.
+ */
+const PLAIN_HTTP_URL = /^https?:\/\/[a-z0-9\-._~]+(?::\d*)?(?:\/[a-z0-9\-._~!$&'()*+,;=:@]*)*(?:\?[a-z0-9\-._~!$&'()*+,;=:@/?]*)?(?:#[a-z0-9\-._~!$&'()*+,;=:@/?]*)?$/i;
+
 /** An absolute URI (helpUri, informationUri): what the schemas accept. */
 export function isUri(s: unknown): s is string {
-  return typeof s === 'string' && test(FORMATS.uri, s);
+  return typeof s === 'string' && (PLAIN_HTTP_URL.test(s) || test(FORMATS.uri, s));
 }
+
+/** Exported for the test that checks it accepts nothing the full grammar rejects. */
+export const isPlainHttpUrl = (s: string): boolean => PLAIN_HTTP_URL.test(s);
 
 /** A URI reference (artifactLocation.uri). */
 export function isUriReference(s: unknown): s is string {
