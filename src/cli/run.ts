@@ -7,9 +7,8 @@ import { ciFacts } from '../runners/ci-facts.js';
 import { runJobs } from '../runners/orchestrate.js';
 import { parseOnly, planJobs } from '../runners/plan.js';
 import { plainProgress, silentProgress, ttyProgress, type Progress } from '../runners/progress.js';
-import { createSarifValidator } from '../sarif/validate.js';
 import { forTerminalLine } from '../text/escape.js';
-import { finishGate, readReports, type CheckOptions } from './check.js';
+import type { CheckOptions } from './check.js';
 import { write, type CliContext } from './context.js';
 
 export interface RunOptions extends Omit<CheckOptions, 'format'> {
@@ -31,16 +30,20 @@ export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
   if (!jobs.length && !reports.length) {
     throw new ConfigError(`nothing to run: ${config.source ?? 'no secgate.yml found'}${config.source ? ' has no scanners: and no reports:' : ''}`, 'configure scanners: (grype, trivy, zap, sonarqube, npm-audit) or reports: in secgate.yml, or use secgate check <reports…>');
   }
+  // The gate (check.js: report readers, adapters, policy, reporters, SARIF validation) is not needed to
+  // start the scanners: loaded while they work, so they start as soon as the configuration is read.
+  let gate: Promise<typeof import('./check.js')> | undefined;
+  const loadGate = () => (gate ??= import('./check.js'));
   // Reports first: a missing one is known before minutes of scanning.
-  const reportRuns = await readReports(reports, config, ctx);
+  const reportRuns = reports.length ? await (await loadGate()).readReports(reports, config, ctx) : [];
 
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort(new DOMException('interrupted', 'AbortError'));
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   let outcomes;
-  // While the scanners work (seconds to minutes, mostly waiting), compile the SARIF validator the gate
-  // needs after them — once every job has started, so the compile does not hold back their start.
+  // While the scanners work (seconds to minutes, mostly waiting), load the gate — once every job has
+  // started, so loading it does not hold back their start. A failed load is reported by the await below.
   let warm: NodeJS.Timeout | undefined;
   let started = 0;
   const progress = progressFor(opts, ctx);
@@ -57,7 +60,7 @@ export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
         ...progress,
         started(id) {
           progress.started(id);
-          if (++started === startsBeforeWarm) warm = setTimeout(() => createSarifValidator(), 200);
+          if (++started === startsBeforeWarm) warm = setTimeout(() => loadGate().catch(() => undefined), 200);
         },
       },
       signal: interrupt.signal,
@@ -77,6 +80,7 @@ export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
   }
   if (interrupt.signal.aborted) throw new ScannerError('secgate run', 'interrupted: every scanner was stopped, no verdict', 'run it again');
   const runs: Run[] = [...reportRuns, ...outcomes.flatMap((o) => o.runs)];
+  const { finishGate } = await loadGate();
   return finishGate(runs, config, { ...opts, format: [], command: 'run' }, ctx);
 }
 

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Run } from 'sarif';
 import { ScannerError, isSecgateError } from '../errors.js';
-import { parseReport } from '../io/read-report.js';
 import type { RunnerContext } from './types.js';
 
 export interface ScannerOutput {
@@ -34,6 +33,8 @@ export async function readScannerOutput(scanner: string, out: ScannerOutput, ctx
       );
     }
   }
+  // Loaded when the first report arrives: the adapters are not needed to start the scanners (`secgate run` start-up).
+  const { parseReport } = await import('../io/read-report.js');
   try {
     const { runs } = parseReport({ path: out.name, format: out.format }, text, { unknownSeverity: ctx.unknownSeverity });
     for (const run of runs) {
