@@ -141,27 +141,38 @@ export function addAlert(b: RunBuilder, a: ZapAlert, seen: Map<string, number>):
       ? { kind: 'external', status: 'accepted', justification: 'marked as a false positive in ZAP (confidence 0)', properties: { source: 'zap' } }
       : undefined;
   const alertOther = text(a.otherinfo);
+  // What every instance of the alert shares is computed once, here; per instance only what differs.
+  const heading = `${oneLine(a.name)} (${riskWord ?? 'unknown risk'}${confWord ? `, confidence ${confWord}` : ''}) at `;
+  const noInstances = a.instances.length ? '' : ' (the report lists no instances)';
+  const rank = a.confidence !== undefined ? RANK_OF_CONFIDENCE[a.confidence] : undefined;
+  const urls = urlCacheOf(seen);
+  const wascProp = wasc ? `WASC-${wasc}` : undefined;
   const instances = a.instances.length ? a.instances : [undefined];
   for (const inst of instances) {
-    const url = withoutUserinfo(inst?.uri || a.site || '');
+    const raw = inst?.uri || a.site || '';
+    let facts = urls.get(raw);
+    if (!facts) {
+      facts = urlFacts(raw);
+      urls.set(raw, facts);
+    }
+    const { url, stable } = facts;
     const method = inst?.method || undefined;
     const param = inst?.param || undefined;
-    const stable = stableUrl(url);
-    const key = [ruleId, stable, method ?? '', param ?? ''].join('\n');
+    const key = `${ruleId}\n${stable}\n${method ?? ''}\n${param ?? ''}`;
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
-    const where = [method, oneLine(url)].filter(Boolean).join(' ') || 'the scanned site';
+    const where = (method ? (facts.line ? `${method} ${facts.line}` : method) : facts.line) || 'the scanned site';
     b.add({
       ruleId,
-      message: `${oneLine(a.name)} (${riskWord ?? 'unknown risk'}${confWord ? `, confidence ${confWord}` : ''}) at ${where}${param ? ` in parameter "${oneLine(param)}"` : ''}${a.instances.length ? '' : ' (the report lists no instances)'}`,
+      message: `${heading}${where}${param ? ` in parameter "${oneLine(param)}"` : ''}${noInstances}`,
       severity,
       nativeSeverity: riskWord,
       // ZAP's URL is the location: GitHub's upload rules accept an absolute URI here (checked
       // with sarif-multitool's Gh rules); the full URL is also kept in properties.url.
-      location: { uri: url ? uriReference(url) : '.', logicalName: inst?.nodeName || undefined, logicalKind: inst?.nodeName ? 'resource' : undefined },
+      location: { uri: facts.reference, logicalName: inst?.nodeName || undefined, logicalKind: inst?.nodeName ? 'resource' : undefined },
       identity: ['zap', stable, method, param, n > 1 ? `#${n}` : undefined],
       tags,
-      rank: a.confidence !== undefined ? RANK_OF_CONFIDENCE[a.confidence] : undefined,
+      rank,
       properties: {
         url: url || undefined,
         method,
@@ -171,19 +182,63 @@ export function addAlert(b: RunBuilder, a: ZapAlert, seen: Map<string, number>):
         evidence: cap(inst?.evidence),
         otherinfo: cap(inst?.otherinfo ? plainText(inst.otherinfo) : alertOther || undefined),
         confidence: confWord,
-        ...(cwe ? { cwe: [`CWE-${cwe}`] } : {}),
-        ...(wasc ? { wasc: `WASC-${wasc}` } : {}),
-        ...(a.systemic !== undefined ? { systemic: a.systemic } : {}),
-        ...(inst?.nodeName ? { nodeName: inst.nodeName } : {}),
-        ...(inst?.inputVector ? { inputVector: inst.inputVector } : {}),
-        ...(inst?.alertId && inst.alertId !== '-1' ? { zapAlertId: inst.alertId } : {}),
-        ...(inst?.messageId ? { zapMessageId: inst.messageId } : {}),
-        ...(inst?.responseStatus ? { responseStatus: inst.responseStatus } : {}),
-        ...(a.site ? { site: a.site } : {}),
+        // Absent values are undefined, not spread in: the builder leaves undefined out (one object per instance, not ten).
+        cwe: cwe ? [`CWE-${cwe}`] : undefined,
+        wasc: wascProp,
+        systemic: a.systemic,
+        nodeName: inst?.nodeName || undefined,
+        inputVector: inst?.inputVector || undefined,
+        zapAlertId: inst?.alertId && inst.alertId !== '-1' ? inst.alertId : undefined,
+        zapMessageId: inst?.messageId || undefined,
+        responseStatus: inst?.responseStatus || undefined,
+        site: a.site || undefined,
       },
       suppressions: suppressed ? [suppressed] : undefined,
     });
   }
+}
+
+/** What an instance's URL gives: the URL less user info, its identity, its location URI, its one-line form. */
+interface UrlFacts {
+  url: string;
+  stable: string;
+  reference: string;
+  line: string;
+}
+
+/** Per run (keyed by the run's fingerprint counter): a report names the same URL in many alerts. */
+const URL_CACHES = new WeakMap<Map<string, number>, Map<string, UrlFacts>>();
+function urlCacheOf(seen: Map<string, number>): Map<string, UrlFacts> {
+  let cache = URL_CACHES.get(seen);
+  if (!cache) URL_CACHES.set(seen, (cache = new Map()));
+  return cache;
+}
+
+/** Exported for the test that it agrees with stableUrl and uriReference called one by one. */
+export function urlFacts(raw: string): UrlFacts {
+  const url = withoutUserinfo(raw);
+  // stableUrl parses the URL as it is, uriReference trimmed and well-formed: one parse serves both when those are the same string.
+  const same = url !== '' && url.trim() === url && toWellFormed(url) === url;
+  let parsed: URL | undefined;
+  if (same) {
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  return {
+    url,
+    stable: parsed ? stableOf(parsed) : stableUrl(url),
+    reference: url ? (parsed ? referenceOf(url, parsed) : uriReference(url)) : '.',
+    line: oneLine(url),
+  };
+}
+
+/** stableUrl (src/sarif/uri.ts) of an already parsed URL. */
+function stableOf(u: URL): string {
+  const names = [...new Set([...u.searchParams.keys()])].sort();
+  return `${u.protocol}//${u.host}${u.pathname}${names.length ? `?${names.join('&')}` : ''}`;
 }
 
 /**
@@ -193,16 +248,22 @@ export function addAlert(b: RunBuilder, a: ZapAlert, seen: Map<string, number>):
  */
 export function uriReference(url: string): string {
   const raw = toWellFormed(url.trim()); // a lone surrogate cannot be percent-encoded
-  let authority = '';
-  let rest = raw;
+  let u: URL | undefined;
   try {
-    const u = new URL(raw);
-    if (u.host) {
-      authority = `${u.protocol}//${u.host}`;
-      rest = `${u.pathname}${u.search}${u.hash}`;
-    }
+    u = new URL(raw);
   } catch {
     // not absolute: the whole string is made a valid reference below
+  }
+  return referenceOf(raw, u);
+}
+
+/** uriReference of a trimmed, well-formed string and its parsed URL (undefined: not absolute). */
+function referenceOf(raw: string, u: URL | undefined): string {
+  let authority = '';
+  let rest = raw;
+  if (u?.host) {
+    authority = `${u.protocol}//${u.host}`;
+    rest = `${u.pathname}${u.search}${u.hash}`;
   }
   const hash = rest.indexOf('#');
   const enc = (s: string) => s.replace(/%(?![0-9A-Fa-f]{2})/g, '%25').replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/gu, (c) => encodeURIComponent(toWellFormed(c)));

@@ -1,11 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { codeOfWord, CONFIDENCE_WORDS, RISK_WORDS, ruleIdOf, stableUrl, statusOf, uriReference, withoutUserinfo } from '../../../src/scanners/zap/alert.js';
+import { codeOfWord, CONFIDENCE_WORDS, RISK_WORDS, ruleIdOf, stableUrl, statusOf, uriReference, urlFacts, withoutUserinfo } from '../../../src/scanners/zap/alert.js';
 import { createSarifValidator } from '../../../src/sarif/validate.js';
 import { toArtifactUri } from '../../../src/sarif/uri.js';
 import { fuzzRuns } from '../../helpers/fuzz.js';
 
 describe('ZAP alert mapping helpers', () => {
+  it('urlFacts (one URL parse per distinct URL) agrees with withoutUserinfo, stableUrl and uriReference one by one', () => {
+    const check = (raw: string) => {
+      const url = withoutUserinfo(raw);
+      expect(urlFacts(raw)).toEqual({ url, stable: stableUrl(url), reference: url ? uriReference(url) : '.', line: url.replace(/\s+/g, ' ').trim() });
+    };
+    for (const raw of ['', ' ', 'https://u:p@h.test/a?b=1&a=2#x', ' https://h.test/ ', 'https://h.test/\ud800', '/templates/<%=baseUrl%>', 'mailto:a@b', 'https://[::1]:8080/p q?x#y#z', 'no scheme/x?y=1']) check(raw);
+    const part = fc.constantFrom('https://', 'http://u:p@', 'h.test', ':8080', '/', 'a b', '%', '%41', '?', '&', '=', '#', '\ud800', ' ', '[', ']', 'é', '..', 'x');
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.array(part, { maxLength: 10 }).map((xs) => xs.join(''))), check), { numRuns: fuzzRuns(500) });
+  });
+
   it('rule id: plugin id, or the alertRef variant of it', () => {
     expect(ruleIdOf('10202', '10202-1')).toBe('10202-1');
     expect(ruleIdOf('40012', '40012')).toBe('40012');
