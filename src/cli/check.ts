@@ -10,7 +10,7 @@ import { gate } from '../pipeline.js';
 import { inertInActions } from '../publish/auto.js';
 import { exitCodeFor } from '../policy/verdict.js';
 import { renderConsole } from '../report/console.js';
-import { sarifChunks } from '../report/sarif.js';
+import { sarifChunks, type SarifLayout } from '../report/sarif.js';
 import { fitGithubLimits, githubUploadWarning } from '../sarif/github-limits.js';
 import { createSarifValidator } from '../sarif/validate.js';
 import { useColor, write, type CliContext, type CommonOptions } from './context.js';
@@ -23,6 +23,8 @@ export interface CheckOptions extends CommonOptions {
   /** Which command reached the gate, for the history line (`run` shares finishGate). */
   command?: 'check' | 'run';
   sarif: string;
+  /** --sarif-layout: pretty, lines (one result per line), or auto (lines above 10,000 results). */
+  sarifLayout?: SarifLayout;
   config?: string;
   format: string[];
   json?: boolean;
@@ -92,11 +94,11 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
     throw new OutputError(`the merged SARIF log is invalid at ${p.path}: ${p.message}`, 'this is a secgate bug: run with --debug and report it with the input reports');
   }
   const out = fitGithubLimits(log);
-  // In pieces: 100k results pretty-printed are near V8's 512 MB string limit. Same bytes as sarifJson.
-  await writeFileAtomic(resolve(ctx.cwd, opts.sarif), sarifChunks(out));
+  // In pieces: 100k results pretty-printed are near V8's 512 MB string limit.
+  await writeFileAtomic(resolve(ctx.cwd, opts.sarif), sarifChunks(out, opts.sarifLayout ?? 'auto'));
   const uploadWarning = githubUploadWarning(out, opts.sarif);
   if (uploadWarning) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(uploadWarning, 600)}\n`);
-  if (reportSpecs.length) await (await import('./report.js')).writeReports(log, reportSpecs, ctx, { failOn: config.policy.fail_on });
+  if (reportSpecs.length) await (await import('./report.js')).writeReports(log, reportSpecs, ctx, { failOn: config.policy.fail_on, sarifLayout: opts.sarifLayout });
   await (await import('../history/record.js')).recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: opts.command ?? 'check', flag: opts.history, config });
 
   if (opts.json) {

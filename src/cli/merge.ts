@@ -3,7 +3,7 @@ import { loadConfig } from '../config/load.js';
 import { OutputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { fitGithubLimits, githubUploadWarning } from '../sarif/github-limits.js';
-import { sarifChunks } from '../report/sarif.js';
+import { sarifChunks, type SarifLayout } from '../report/sarif.js';
 import { mergeRuns } from '../sarif/merge.js';
 import { createSarifValidator } from '../sarif/validate.js';
 import { readReports } from './check.js';
@@ -15,6 +15,7 @@ export interface MergeOptions {
   output: string;
   config?: string;
   format: string[];
+  sarifLayout?: SarifLayout;
 }
 
 /**
@@ -33,7 +34,7 @@ export async function merge(reports: string[], opts: MergeOptions, ctx: CliConte
     throw new OutputError(`the merged SARIF log is invalid at ${p.path}: ${p.message}`, 'this is a secgate bug: run with --debug and report it with the input logs');
   }
   const out = fitGithubLimits(log);
-  await writeFileAtomic(resolve(ctx.cwd, opts.output), sarifChunks(out));
+  await writeFileAtomic(resolve(ctx.cwd, opts.output), sarifChunks(out, opts.sarifLayout ?? 'auto'));
   const uploadWarning = githubUploadWarning(out, opts.output);
   if (uploadWarning) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(uploadWarning, 600)}\n`);
   const results = log.runs.reduce((n, r) => n + (r.results?.length ?? 0), 0);

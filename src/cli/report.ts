@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { ConfigError, ReportError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { reporterByFormat, reporters } from '../report/registry.js';
-import type { Reporter } from '../report/types.js';
+import type { RenderOptions, Reporter } from '../report/types.js';
 import { useColor, write, type CliContext, type CommonOptions } from './context.js';
 
 export interface ReportOptions extends CommonOptions {
@@ -15,6 +15,7 @@ export interface ReportOptions extends CommonOptions {
   output?: string;
   config?: string;
   title?: string;
+  sarifLayout?: RenderOptions['sarifLayout'];
 }
 
 /** `secgate report`: render a SARIF log (secgate's or any tool's) in one format. Exit 0 once written. */
@@ -30,6 +31,7 @@ export async function report(opts: ReportOptions, ctx: CliContext): Promise<numb
     title: opts.title,
     now: ctx.now(),
     failOn: config.policy.fail_on,
+    sarifLayout: opts.sarifLayout,
   };
   if (toFile) await writeFileAtomic(resolve(ctx.cwd, opts.output!), reporter.chunks?.(log, renderOpts) ?? reporter.render(log, renderOpts));
   else await write(ctx.stdout, reporter.render(log, renderOpts));
@@ -53,7 +55,7 @@ export function parseReportSpecs(specs: readonly string[]): ReportSpec[] {
 }
 
 /** Write each requested report (atomically), after the SARIF log. Files never get colour. */
-export async function writeReports(log: Log, specs: readonly ReportSpec[], ctx: CliContext, extra: { failOn?: readonly ThresholdRule[]; title?: string } = {}): Promise<void> {
+export async function writeReports(log: Log, specs: readonly ReportSpec[], ctx: CliContext, extra: { failOn?: readonly ThresholdRule[]; title?: string; sarifLayout?: RenderOptions['sarifLayout'] } = {}): Promise<void> {
   for (const { reporter, path } of specs) {
     const opts = { color: false, now: ctx.now(), ...extra };
     await writeFileAtomic(resolve(ctx.cwd, path), reporter.chunks?.(log, opts) ?? reporter.render(log, opts));

@@ -37,15 +37,20 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
 
 /**
  * Pieces of text (a log too big for one string) written in ~1 MB batches: few syscalls, flat memory.
- * FileHandle.writeFile writes the whole batch at the current position (it loops on short writes).
+ * A piece that is a batch by itself (the SARIF writer's are ~1 MB) is written as it is, not copied
+ * into a join. FileHandle.writeFile writes at the current position (it loops on short writes).
  */
 async function writePieces(fh: FileHandle, pieces: Iterable<string>): Promise<void> {
   let batch: string[] = [];
   let size = 0;
   for (const piece of pieces) {
+    if (piece.length >= BATCH && !batch.length) {
+      await fh.writeFile(piece);
+      continue;
+    }
     batch.push(piece);
     size += piece.length;
-    if (size >= 1 << 20) {
+    if (size >= BATCH) {
       await fh.writeFile(batch.join(''));
       batch = [];
       size = 0;
@@ -53,3 +58,5 @@ async function writePieces(fh: FileHandle, pieces: Iterable<string>): Promise<vo
   }
   if (batch.length) await fh.writeFile(batch.join(''));
 }
+
+const BATCH = 1 << 20;

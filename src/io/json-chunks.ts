@@ -9,6 +9,9 @@ export function* prettyJsonChunks(value: unknown, depth = 4): Generator<string> 
   yield* walk(value, '', depth);
 }
 
+/** ~1 MB of text per piece where elements are batched: few pieces, few writes, flat memory. */
+const BATCH_CHARS = 1 << 20;
+
 function* walk(value: unknown, indent: string, depth: number): Generator<string> {
   if (depth <= 0 || !isWalkable(value)) {
     yield leaf(value, indent);
@@ -21,9 +24,13 @@ function* walk(value: unknown, indent: string, depth: number): Generator<string>
       return;
     }
     yield '[';
-    for (let i = 0; i < value.length; i++) {
-      yield `${i ? ',' : ''}\n${inner}`;
-      yield* walk(value[i], inner, depth - 1);
+    // Every element is a leaf: stringify them many at a time (one call per batch instead of one per element).
+    if (depth === 1) yield* leafElements(value, indent);
+    else {
+      for (let i = 0; i < value.length; i++) {
+        yield `${i ? ',' : ''}\n${inner}`;
+        yield* walk(value[i], inner, depth - 1);
+      }
     }
     yield `\n${indent}]`;
     return;
@@ -39,6 +46,30 @@ function* walk(value: unknown, indent: string, depth: number): Generator<string>
     yield* walk(v, inner, depth - 1);
   }
   yield first ? '{}' : `\n${indent}}`;
+}
+
+/**
+ * The elements of a non-empty array at `indent`, pretty, exactly as JSON.stringify writes them
+ * between the brackets: "\n<inner>e0,\n<inner>e1…" (a later batch starts with its ","). A batch
+ * of elements stringified as one array, inside as many one-element arrays as indent levels, comes
+ * out already indented; the brackets are sliced off.
+ */
+function* leafElements(items: readonly unknown[], indent: string): Generator<string> {
+  const levels = indent.length / 2;
+  const [open, close] = wrappers(levels + 1);
+  // Elements are batched by count; the first batch measures how big they are.
+  let step = 64;
+  for (let i = 0; i < items.length; ) {
+    let wrapped: unknown = items.slice(i, i + step);
+    for (let l = 0; l < levels; l++) wrapped = [wrapped];
+    const s = JSON.stringify(wrapped, null, 2);
+    // wrappers(levels + 1) counts the batch's own "[\n<inner>" and "\n<indent>]"; keep its "\n<inner>".
+    const body = s.slice(open - 2 * (levels + 1) - 1, s.length - close);
+    yield i ? `,${body}` : body;
+    const n = Math.min(step, items.length - i);
+    i += n;
+    step = Math.max(1, Math.min(4096, Math.round((n * BATCH_CHARS) / Math.max(1, s.length))));
+  }
 }
 
 /** Plain objects and arrays only: anything with toJSON, boxed primitives, class instances go whole to JSON.stringify. */
@@ -69,4 +100,102 @@ function leaf(value: unknown, indent: string): string {
  */
 function wrappers(k: number): [number, number] {
   return [2 * k + k * (k + 1), 2 * k + k * (k - 1)];
+}
+
+/**
+ * A path pattern into a JSON document: object keys, and "*" for any index of an array
+ * (e.g. ["runs", "*", "results"]).
+ */
+export type JsonPathPattern = readonly string[];
+
+/**
+ * The "lines" layout: `value` pretty-printed like JSON.stringify(value, null, 2), except that every
+ * element of an array at one of `linePaths` is compact JSON on a line of its own (indented like
+ * its pretty self would be). JSON.parse of the text is the same data as of the pretty text; a
+ * log of 100,000 results is about half the size, and grep/head/diff see one result per line.
+ * Compact elements come in pieces of ~1 MB; everything else is walked as prettyJsonChunks does.
+ */
+export function* linesJsonChunks(value: unknown, linePaths: readonly JsonPathPattern[]): Generator<string> {
+  yield* walkLines(value, '', [], linePaths);
+}
+
+function* walkLines(value: unknown, indent: string, path: string[], linePaths: readonly JsonPathPattern[]): Generator<string> {
+  const lineArray = Array.isArray(value) && linePaths.some((p) => matches(p, path, true));
+  if (lineArray) {
+    yield* compactLines(value as unknown[], indent);
+    return;
+  }
+  // Below none of the paths (or not a plain object/array): pretty, as one piece.
+  if (!isWalkable(value) || !linePaths.some((p) => matches(p, path, false))) {
+    yield leaf(value, indent);
+    return;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield '[]';
+      return;
+    }
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      yield `${i ? ',' : ''}\n${inner}`;
+      path.push('*');
+      yield* walkLines(value[i], inner, path, linePaths);
+      path.pop();
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  let first = true;
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+    first = false;
+    path.push(key);
+    yield* walkLines(v, inner, path, linePaths);
+    path.pop();
+  }
+  yield first ? '{}' : `\n${indent}}`;
+}
+
+/**
+ * Does `path` equal `pattern` (whole) or lead into it (a proper prefix)? Array indexes are "*" in
+ * the walked path, so a key literally named "*" matches an index pattern too: harmless, the
+ * pattern is only applied to an array.
+ */
+function matches(pattern: JsonPathPattern, path: readonly string[], whole: boolean): boolean {
+  if (whole ? pattern.length !== path.length : pattern.length <= path.length) return false;
+  for (let i = 0; i < path.length; i++) if (pattern[i] !== path[i]) return false;
+  return true;
+}
+
+/**
+ * "[", then each element compact on its own line at indent+2, then "]" at indent — joined in
+ * ~1 MB pieces. JSON.stringify writes no raw line break inside compact JSON (\n and \r in strings
+ * are escaped), so an element is exactly one line. Inside an array undefined, functions and
+ * symbols are null, as JSON.stringify writes them.
+ */
+function* compactLines(items: readonly unknown[], indent: string): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  const sep = `,\n${indent}  `;
+  let batch: string[] = [`[\n${indent}  `];
+  let size = 0;
+  for (let i = 0; i < items.length; i++) {
+    const s = JSON.stringify(items[i]) ?? 'null';
+    if (i) batch.push(sep);
+    batch.push(s);
+    size += s.length;
+    if (size >= BATCH_CHARS) {
+      yield batch.join('');
+      batch = [];
+      size = 0;
+    }
+  }
+  batch.push(`\n${indent}]`);
+  yield batch.join('');
 }

@@ -18,6 +18,8 @@ export interface RenderOptions {
    * findings violate it; default: the built-in policy (critical or high).
    */
   failOn?: readonly ThresholdRule[];
+  /** The SARIF report's file layout (src/report/sarif.ts SarifLayout); default `auto`. */
+  sarifLayout?: 'auto' | 'pretty' | 'lines';
 }
 
 /** One output format. The verdict is read from the log (embedded by the gate), never recomputed. */

@@ -16,8 +16,10 @@ export function fitGithubLimits(log: Log): Log {
   for (const original of log.runs) {
     const run = withinRuleAndLocationLimits(original);
     const results = run.results ?? [];
+    // Indexed once per run, not once per part: a Grype run of 100k matches has ~90k rules.
+    const rules = ruleIndex(run);
     if (results.length <= GITHUB_LIMITS.resultsPerRun) {
-      runs.push(withinRulesLimit(run, run.results));
+      runs.push(withinRulesLimit(run, run.results, rules));
       continue;
     }
     const base = (run.automationDetails?.id ?? run.tool.driver.name).replace(/\/$/, '');
@@ -26,6 +28,7 @@ export function fitGithubLimits(log: Log): Log {
         withinRulesLimit(
           { ...run, automationDetails: { ...(run.automationDetails ?? {}), id: `${base}-part${part}/` } },
           results.slice(i, i + GITHUB_LIMITS.resultsPerRun),
+          rules,
         ),
       );
     }
@@ -70,19 +73,30 @@ function withinRuleAndLocationLimits(run: Run): Run {
   };
 }
 
+/** A run's driver rules, and where each id first occurs — only for a run over the rules limit. */
+interface RuleIndex {
+  rules: NonNullable<Run['tool']['driver']['rules']>;
+  firstById: Map<string, number>;
+}
+
+function ruleIndex(run: Run): RuleIndex | undefined {
+  const rules = run.tool.driver.rules;
+  if (!rules || rules.length <= GITHUB_LIMITS.rulesPerRun) return undefined;
+  const firstById = new Map<string, number>();
+  for (let i = 0; i < rules.length; i++) if (!firstById.has(rules[i]!.id)) firstById.set(rules[i]!.id, i);
+  return { rules, firstById };
+}
+
 /**
  * Over 25,000 rules in a run GitHub rejects the upload (a Grype report of 100k matches names ~90k
  * CVEs; split into parts, every part would also repeat them all). Such a run keeps only the driver
  * rules its results reference (by id, or by index without a toolComponent), in their order, with
  * ruleIndex / rule.index renumbered. Runs within the limit are returned with their rules as they are.
+ * A result whose index does not change is kept as it is (not copied).
  */
-function withinRulesLimit(run: Run, results: Result[] | undefined): Run {
-  const rules = run.tool.driver.rules;
-  if (!rules || rules.length <= GITHUB_LIMITS.rulesPerRun || !results) return run.results === results ? run : { ...run, results };
-  const firstById = new Map<string, number>();
-  rules.forEach((r, i) => {
-    if (!firstById.has(r.id)) firstById.set(r.id, i);
-  });
+function withinRulesLimit(run: Run, results: Result[] | undefined, index: RuleIndex | undefined): Run {
+  if (!index || !results) return run.results === results ? run : { ...run, results };
+  const { rules, firstById } = index;
   const driverIndex = (r: Result): number | undefined => {
     if (r.rule?.toolComponent) return undefined;
     const i = r.rule?.index ?? r.ruleIndex;
@@ -103,6 +117,7 @@ function withinRulesLimit(run: Run, results: Result[] | undefined): Run {
     const i = driverIndex(r);
     if (i === undefined) return r;
     const n = renumber.get(i)!;
+    if ((r.ruleIndex === undefined || r.ruleIndex === n) && (r.rule?.index === undefined || r.rule.index === n)) return r;
     return {
       ...r,
       ...(r.ruleIndex !== undefined ? { ruleIndex: n } : {}),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Log } from 'sarif';
 import { runCli } from '../helpers/cli.js';
-import { sarifJson } from '../../src/report/sarif.js';
+import { sarifChunks, sarifJson } from '../../src/report/sarif.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'reports');
 const workdir = () => mkdtempSync(join(tmpdir(), 'secgate-sarif-out-'));
@@ -58,5 +58,51 @@ describe('the other SARIF writers use the same pieces', () => {
     const text = readFileSync(join(cwd, 'base.sarif'), 'utf8');
     expect(text).toBe(sarifJson(JSON.parse(text) as Log));
     expect(text).not.toContain('\u202e');
+  });
+});
+
+describe('--sarif-layout', () => {
+  const lines = (log: Log) => [...sarifChunks(log, 'lines')].join('');
+  const oneLinePerResult = (text: string, results: number) => {
+    const resultLines = text.split('\n').filter((l) => l.startsWith('        {"'));
+    expect(resultLines).toHaveLength(results);
+  };
+
+  it('check: lines writes each result on one line, the same data as pretty; auto is pretty for a small log', async () => {
+    const cwd = workdir();
+    const args = ['check', join(FIXTURES, 'grype.json'), join(FIXTURES, 'trivy.json'), '-q'];
+    expect((await runCli([...args, '--sarif', 'lines.sarif', '--sarif-layout', 'lines'], { cwd, env })).code).toBe(1);
+    expect((await runCli([...args, '--sarif', 'pretty.sarif', '--sarif-layout', 'pretty'], { cwd, env })).code).toBe(1);
+    expect((await runCli([...args, '--sarif', 'auto.sarif'], { cwd, env })).code).toBe(1);
+    const pretty = readFileSync(join(cwd, 'pretty.sarif'), 'utf8');
+    const text = readFileSync(join(cwd, 'lines.sarif'), 'utf8');
+    const log = JSON.parse(text) as Log;
+    expect(log).toEqual(JSON.parse(pretty));
+    expect(text).toBe(lines(log));
+    expect(text.length).toBeLessThan(pretty.length);
+    oneLinePerResult(text, log.runs.reduce((n, r) => n + (r.results?.length ?? 0), 0));
+    expect(readFileSync(join(cwd, 'auto.sarif'), 'utf8')).toBe(pretty);
+  });
+
+  it('merge, baseline and report --format sarif -o take it too', async () => {
+    const cwd = workdir();
+    await runCli(['check', join(FIXTURES, 'grype.json'), '-q', '--sarif', 'main.sarif'], { cwd, env });
+    expect((await runCli(['merge', 'main.sarif', '-o', 'merged.sarif', '--sarif-layout', 'lines'], { cwd, env })).code).toBe(0);
+    expect((await runCli(['baseline', 'main.sarif', '-o', 'base.sarif', '--sarif-layout', 'lines'], { cwd, env })).code).toBe(0);
+    expect((await runCli(['report', '--from', 'main.sarif', '--format', 'sarif', '-o', 'copy.sarif', '--sarif-layout', 'lines'], { cwd, env })).code).toBe(0);
+    for (const f of ['merged.sarif', 'base.sarif', 'copy.sarif']) {
+      const text = readFileSync(join(cwd, f), 'utf8');
+      expect(text).toBe(lines(JSON.parse(text) as Log));
+    }
+    const main = JSON.parse(readFileSync(join(cwd, 'main.sarif'), 'utf8')) as Log;
+    expect(JSON.parse(readFileSync(join(cwd, 'copy.sarif'), 'utf8'))).toEqual(main);
+  });
+
+  it('an unknown layout is a usage error (exit 2), nothing written', async () => {
+    const cwd = workdir();
+    const r = await runCli(['check', join(FIXTURES, 'grype.json'), '-q', '--sarif', 'x.sarif', '--sarif-layout', 'compact'], { cwd, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sarif-layout/);
+    expect(() => readFileSync(join(cwd, 'x.sarif'))).toThrow();
   });
 });

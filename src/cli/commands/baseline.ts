@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { collect, type CommandDefinition } from './types.js';
+import { sarifLayoutOption } from './sarif-layout.js';
 
 export const baselineCommand: CommandDefinition = (program, ctx, done) => {
   program
@@ -10,6 +11,7 @@ export const baselineCommand: CommandDefinition = (program, ctx, done) => {
     )
     .argument('<reports...>', 'report files (any format secgate check reads), or a SARIF log from secgate check')
     .option('-o, --output <file>', 'where to write the baseline', 'secgate-baseline.sarif')
+    .addOption(sarifLayoutOption())
     .option('-c, --config <file>', 'configuration file (for policy.unknown_severity; default: secgate.yml when present)')
     .addOption(new Option('-f, --format <id|id:path>', 'force the format of all reports, or of one (repeatable)').argParser(collect).default([]))
     .option('--debug', 'print stack traces for errors')

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { collect, type CommandDefinition } from './types.js';
+import { sarifLayoutOption } from './sarif-layout.js';
 
 export const checkCommand: CommandDefinition = (program, ctx, done) => {
   program
@@ -10,6 +11,7 @@ export const checkCommand: CommandDefinition = (program, ctx, done) => {
     )
     .argument('[reports...]', 'report files: Grype JSON, Trivy JSON, SARIF 2.1.0 (any tool)')
     .option('--sarif <file>', 'where to write the merged SARIF log', 'secgate.sarif')
+    .addOption(sarifLayoutOption())
     .option('-c, --config <file>', 'configuration file (default: secgate.yml when present)')
     .option('--profile <name>', 'use secgate.yml\'s profiles.<name> (e.g. pre-push: the fast scanners only)')
     .addOption(new Option('-f, --format <id|id:path>', 'force the format of all reports, or of one (repeatable)').argParser(collect).default([]))

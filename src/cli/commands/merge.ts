@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { collect, type CommandDefinition } from './types.js';
+import { sarifLayoutOption } from './sarif-layout.js';
 
 export const mergeCommand: CommandDefinition = (program, ctx, done) => {
   program
@@ -10,6 +11,7 @@ export const mergeCommand: CommandDefinition = (program, ctx, done) => {
     )
     .argument('<reports...>', 'SARIF logs from `secgate check --sarif` in each shard, or native reports')
     .requiredOption('-o, --output <file>', 'where to write the merged SARIF log')
+    .addOption(sarifLayoutOption())
     .option('-c, --config <file>', 'configuration file (for policy.unknown_severity; default: secgate.yml when present)')
     .addOption(new Option('-f, --format <id|id:path>', 'force the format of all inputs, or of one (repeatable)').argParser(collect).default([]))
     .option('--debug', 'print stack traces for errors')

@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { Reporter } from '../../report/types.js';
 import type { CommandDefinition } from './types.js';
+import { sarifLayoutOption } from './sarif-layout.js';
 
 export const reportCommand: CommandDefinition = (program, ctx, done) => {
   // The registry loads every reporter (HTML, JUnit, …): ~30 ms of start-up every command would pay.
@@ -19,6 +20,7 @@ export const reportCommand: CommandDefinition = (program, ctx, done) => {
     .requiredOption('--from <sarif>', 'the SARIF log to render (e.g. secgate.sarif)')
     .addOption(format)
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
+    .addOption(sarifLayoutOption())
     .option('-c, --config <file>', 'configuration file, for which findings JUnit/Code Quality mark as violating (default: secgate.yml when present)')
     .option('--title <text>', 'heading for markdown and HTML')
     .option('-q, --quiet', 'console: print only the verdict line')

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { collect, type CommandDefinition } from './types.js';
+import { sarifLayoutOption } from './sarif-layout.js';
 
 export const runCommand: CommandDefinition = (program, ctx, done) => {
   program
@@ -10,6 +11,7 @@ export const runCommand: CommandDefinition = (program, ctx, done) => {
     )
     .addOption(new Option('--only <ids>', 'run only these scanners (comma-separated or repeated); reports: are not read').argParser(collect).default([]))
     .option('--sarif <file>', 'where to write the merged SARIF log', 'secgate.sarif')
+    .addOption(sarifLayoutOption())
     .option('-c, --config <file>', 'configuration file (default: secgate.yml when present)')
     .option('--profile <name>', 'use secgate.yml\'s profiles.<name> (e.g. pre-push: the fast scanners only)')
     .option('--sarif-schema <file>', 'validate the output against this JSON Schema instead of the built-in one')
