@@ -1,6 +1,6 @@
 import type { Log } from 'sarif';
 import { readVerdict } from '../policy/verdict.js';
-import { eachResult, isSuppressed, severityOf, toolName } from '../sarif/props.js';
+import { isSuppressed, severityOf, toolName } from '../sarif/props.js';
 import { SEVERITIES, type Severity } from '../sarif/severity.js';
 import { emptyCounts, type SeverityCounts } from '../sarif/summary.js';
 import { FINGERPRINT_KEY } from '../sarif/builder.js';
@@ -39,17 +39,20 @@ export function historyEntry(log: Log, o: { now: Date; command: string; commit?:
   const tools: Record<string, number> = {};
   const classes = new Map<string, Severity>();
   let suppressed = 0;
-  for (const { run, result } of eachResult(log)) {
-    if (result.kind && result.kind !== 'fail') continue;
-    if (isSuppressed(result)) {
-      suppressed++;
-      continue;
+  for (const run of log.runs) {
+    const tool = toolName(run);
+    for (const result of run.results ?? []) {
+      if (result.kind && result.kind !== 'fail') continue;
+      if (isSuppressed(result)) {
+        suppressed++;
+        continue;
+      }
+      tools[tool] = (tools[tool] ?? 0) + 1;
+      const key = result.correlationGuid ?? result.partialFingerprints?.[FINGERPRINT_KEY] ?? `${tool}|${result.ruleId}`;
+      const s = severityOf(result);
+      const prev = classes.get(key);
+      if (!prev || SEVERITIES.indexOf(s) < SEVERITIES.indexOf(prev)) classes.set(key, s);
     }
-    tools[toolName(run)] = (tools[toolName(run)] ?? 0) + 1;
-    const key = result.correlationGuid ?? result.partialFingerprints?.[FINGERPRINT_KEY] ?? `${toolName(run)}|${result.ruleId}`;
-    const s = severityOf(result);
-    const prev = classes.get(key);
-    if (!prev || SEVERITIES.indexOf(s) < SEVERITIES.indexOf(prev)) classes.set(key, s);
   }
   const open: Partial<Record<Severity, string[]>> = {};
   for (const [key, s] of classes) {

@@ -1,11 +1,12 @@
 import type { Log, Result, Run } from 'sarif';
 import type { PolicyConfig, ThresholdRule } from '../config/sections/policy.js';
-import { eachResult, isFinding, isSuppressed, locationUri, props, runOptional, runSucceeded, severityOf, startLine, toolName } from '../sarif/props.js';
+import { isFinding, isSuppressed, locationUri, props, runOptional, runSucceeded, severityOf, startLine, toolName } from '../sarif/props.js';
 import { rank } from '../sarif/severity.js';
 import { summarise } from '../sarif/summary.js';
 import { toolMatches } from './glob.js';
 import { describeRule, isAbsent, matches } from './match.js';
 import { checkQualityGates } from './quality-gate.js';
+import { firstSorted } from './top.js';
 import type { FindingRef, Reason, Verdict, VerdictContext } from './verdict.js';
 
 export { describeRule, matches } from './match.js';
@@ -42,12 +43,14 @@ export function evaluatePolicy(log: Log, policy: PolicyConfig, context: VerdictC
   reasons.push(...gate.reasons);
   warnings.push(...gate.warnings);
 
+  // Every threshold in one walk over the results (fail_on first, then warn_on).
+  const counted = countThresholds(log, [...policy.fail_on, ...policy.warn_on]);
   policy.fail_on.forEach((rule, i) => {
-    const r = checkThreshold(log, rule, `fail_on[${i}]`, top);
+    const r = thresholdReason(counted[i]!, rule, `fail_on[${i}]`, top);
     if (r) reasons.push(r);
   });
   policy.warn_on.forEach((rule, i) => {
-    const r = checkThreshold(log, rule, `warn_on[${i}]`, top);
+    const r = thresholdReason(counted[policy.fail_on.length + i]!, rule, `warn_on[${i}]`, top);
     if (r) warnings.push({ ...r, code: 'threshold-warning' });
   });
   if (!context.baseline && [...policy.fail_on, ...policy.warn_on].some((r) => r.new === true)) {
@@ -96,29 +99,77 @@ function waiverWarnings(context: VerdictContext): Reason[] {
   return out;
 }
 
-function checkThreshold(log: Log, rule: ThresholdRule, name: string, top: number): Reason | undefined {
-  const max = rule.max ?? 0;
-  const classes = new Map<string, FindingRef[]>();
-  for (const { run, result, runIndex, resultIndex } of eachResult(log)) {
-    // A check that passed (kind pass / notApplicable / informational) is not a finding.
-    if (!isFinding(result) || isSuppressed(result) || isAbsent(result) || !matches(rule, run, result)) continue;
-    const key = result.correlationGuid ?? `${runIndex}:${resultIndex}`;
-    const ref = findingRef(run, result);
-    const list = classes.get(key);
-    if (list) list.push(ref);
-    else classes.set(key, [ref]);
+/**
+ * The distinct findings (correlation classes) one rule matched, each with its representative: the
+ * most important sighting (the first of equals, in log order). Parallel arrays, one slot per class in
+ * the order classes were first seen — no object per matching result.
+ */
+interface ThresholdClasses {
+  slotOf: Map<string, number>;
+  runs: Run[];
+  results: Result[];
+}
+
+function countThresholds(log: Log, rules: readonly ThresholdRule[]): ThresholdClasses[] {
+  const out = rules.map((): ThresholdClasses => ({ slotOf: new Map(), runs: [], results: [] }));
+  if (!rules.length) return out;
+  for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
+    const run = log.runs[runIndex]!;
+    const results = run.results;
+    if (!results) continue;
+    for (let resultIndex = 0; resultIndex < results.length; resultIndex++) {
+      const result = results[resultIndex]!;
+      // A check that passed (kind pass / notApplicable / informational) is not a finding.
+      if (!isFinding(result) || isSuppressed(result) || isAbsent(result)) continue;
+      let key: string | undefined;
+      for (let i = 0; i < rules.length; i++) {
+        if (!matches(rules[i]!, run, result)) continue;
+        key ??= result.correlationGuid ?? `${runIndex}:${resultIndex}`;
+        const c = out[i]!;
+        const slot = c.slotOf.get(key);
+        if (slot === undefined) {
+          c.slotOf.set(key, c.results.length);
+          c.runs.push(run);
+          c.results.push(result);
+        } else if (importance(run, result, c.runs[slot]!, c.results[slot]!) < 0) {
+          c.runs[slot] = run;
+          c.results[slot] = result;
+        }
+      }
+    }
   }
-  if (classes.size <= max) return undefined;
-  // One representative per class (its most severe sighting), most severe first.
-  const reps = [...classes.values()].map((refs) => [...refs].sort(byImportance)[0]!).sort(byImportance);
+  return out;
+}
+
+function thresholdReason(c: ThresholdClasses, rule: ThresholdRule, name: string, top: number): Reason | undefined {
+  const max = rule.max ?? 0;
+  const count = c.results.length;
+  if (count <= max) return undefined;
+  // One representative per class, most severe first: only the `top` named are ever sorted.
+  const slots = firstSorted(c.results.keys(), top, (a, b) => importance(c.runs[a]!, c.results[a]!, c.runs[b]!, c.results[b]!));
   return {
     code: 'threshold',
     rule: `${name}: ${describeRule(rule)}`,
-    message: `${classes.size} distinct finding${classes.size === 1 ? '' : 's'} with ${describeRule(rule)} (allowed: ${max})`,
-    count: classes.size,
+    message: `${count} distinct finding${count === 1 ? '' : 's'} with ${describeRule(rule)} (allowed: ${max})`,
+    count,
     max,
-    findings: reps.slice(0, top),
+    findings: slots.map((i) => findingRef(c.runs[i]!, c.results[i]!)),
   };
+}
+
+/** byImportance over two results, read straight from them (no FindingRef built to compare). */
+export function importance(runA: Run, a: Result, runB: Run, b: Result): number {
+  return (
+    rank(severityOf(b)) - rank(severityOf(a)) ||
+    (a.ruleId ?? 'unknown').localeCompare(b.ruleId ?? 'unknown') ||
+    refLocation(a).localeCompare(refLocation(b)) ||
+    toolName(runA).localeCompare(toolName(runB))
+  );
+}
+
+/** FindingRef.location as byImportance compares it ('' when there is none). */
+function refLocation(r: Result): string {
+  return (props(r).url ?? locationUri(r)) || '';
 }
 
 export function findingRef(run: Run, result: Result): FindingRef {

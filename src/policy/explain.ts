@@ -1,15 +1,23 @@
-import type { Log } from 'sarif';
-import { eachResult } from '../sarif/props.js';
+import type { Log, Result, Run } from 'sarif';
 import { forTerminalLine } from '../text/escape.js';
-import { byImportance, findingRef } from './evaluate.js';
+import { findingRef, importance } from './evaluate.js';
+import { firstSorted } from './top.js';
 import type { FindingRef, Reason, Verdict } from './verdict.js';
 import type { WaiverStatus } from './waivers.js';
 
 /** Results the baseline had and this run does not: fixed. Most severe first. */
 export function fixedFindings(log: Log, top = 50): FindingRef[] {
-  const out: FindingRef[] = [];
-  for (const { run, result } of eachResult(log)) if (result.baselineState === 'absent') out.push(findingRef(run, result));
-  return out.sort(byImportance).slice(0, top);
+  const runs: Run[] = [];
+  const results: Result[] = [];
+  for (const run of log.runs) {
+    for (const result of run.results ?? []) {
+      if (result.baselineState !== 'absent') continue;
+      runs.push(run);
+      results.push(result);
+    }
+  }
+  // Only the `top` named are sorted and turned into FindingRefs.
+  return firstSorted(results.keys(), top, (a, b) => importance(runs[a]!, results[a]!, runs[b]!, results[b]!)).map((i) => findingRef(runs[i]!, results[i]!));
 }
 
 export interface ExplainOptions {

@@ -6,6 +6,7 @@ import { summarise, sumCounts } from '../sarif/summary.js';
 import { forTerminalLine } from '../text/escape.js';
 import { bySeverity, findingsOf, isOpen, type FindingView } from './findings.js';
 import type { RenderOptions, Reporter } from './types.js';
+import { firstSorted } from '../policy/top.js';
 
 /** The one screen: tool × severity table, distinct count after merging, verdict and reasons. */
 export const consoleReporter: Reporter = {
@@ -24,7 +25,6 @@ export function renderConsole(log: Log, opts: RenderOptions): string {
   const verdict = readVerdict(log);
   const summary = verdict?.summary ?? summarise(log);
   const out: string[] = [];
-  const findings = findingsOf(log);
   const line = verdictLine(c, verdict, summary.distinctTotal);
   if (opts.quiet) return `${line}\n`;
 
@@ -59,7 +59,7 @@ export function renderConsole(log: Log, opts: RenderOptions): string {
         (merged > 0 ? ` (${merged} duplicate sighting${merged === 1 ? '' : 's'} merged across tools/paths; ${summary.sharedAcrossTools} seen by more than one tool)` : ''),
     ),
   );
-  const base = baselineLine(verdict, findings);
+  const base = baselineLine(verdict, log);
   if (base) out.push(c.dim(base));
   out.push('');
   out.push(line);
@@ -69,10 +69,11 @@ export function renderConsole(log: Log, opts: RenderOptions): string {
   }
   // Nothing named the findings (no verdict, or a pass): still show the worst few.
   if (!verdict?.reasons.length) {
-    const open = findings.filter(isOpen).sort(bySeverity);
+    // Flattened only here (a pass, or a log without a verdict), and only the worst TOP sorted.
+    const open = findingsOf(log).filter(isOpen);
     if (open.length) {
       out.push(c.bold(`  top findings${open.length > TOP ? ` (${TOP} of ${open.length})` : ''}:`));
-      out.push(...reasonLines(c, { code: 'top', message: '', findings: open.slice(0, TOP).map(refOf), count: open.length }, '').slice(1));
+      out.push(...reasonLines(c, { code: 'top', message: '', findings: firstSorted(open, TOP, bySeverity).map(refOf), count: open.length }, '').slice(1));
     }
   }
   return `${out.join('\n')}\n`;
@@ -85,12 +86,21 @@ function refOf(f: FindingView): FindingRef {
 }
 
 /** "against baseline …: 3 new · 1 fixed …" — the verdict's account, else the results' baselineState. */
-function baselineLine(v: Verdict | undefined, findings: FindingView[]): string | undefined {
-  const states = findings.map((f) => f.baselineState).filter(Boolean);
-  if (!v?.baseline && !states.length) return undefined;
-  const n = (st: 'new' | 'unchanged' | 'updated' | 'absent') => v?.baseline?.counts[st] ?? states.filter((x) => x === st).length;
+function baselineLine(v: Verdict | undefined, log: Log): string | undefined {
+  const states = v?.baseline ? undefined : baselineStates(log);
+  if (!v?.baseline && !states?.size) return undefined;
+  const n = (st: 'new' | 'unchanged' | 'updated' | 'absent') => v?.baseline?.counts[st] ?? states?.get(st) ?? 0;
   const against = v?.baseline?.against ? ` (${forTerminalLine(v.baseline.against, 80)})` : '';
   return `against the baseline${against}: ${n('new')} new · ${n('updated')} updated · ${n('unchanged')} unchanged · ${n('absent')} fixed`;
+}
+
+/** How many results have each baselineState (none set: an empty map). */
+function baselineStates(log: Log): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const run of log.runs) {
+    for (const r of run.results ?? []) if (r.baselineState) counts.set(r.baselineState, (counts.get(r.baselineState) ?? 0) + 1);
+  }
+  return counts;
 }
 
 function verdictLine(c: ChalkInstance, v: Verdict | undefined, distinct: number): string {

@@ -1,8 +1,8 @@
-import type { Log, Result } from 'sarif';
+import type { Log, Result, Run } from 'sarif';
 import { guidFrom } from './hash.js';
 import { stableUrl } from './uri.js';
 import { FINGERPRINT_KEY } from './builder.js';
-import { eachResult, locationUri, props, startLine } from './props.js';
+import { locationUri, props, startLine, type FindingProps } from './props.js';
 
 /**
  * Give every result a correlationGuid: one equivalence class per real-world issue, whichever
@@ -13,83 +13,132 @@ import { eachResult, locationUri, props, startLine } from './props.js';
  *    the tool's own rule and fingerprint;
  *  - a DAST alert: rule, URL, method and parameter.
  * A GUID the input already had is replaced: secgate's classes span tools, the input's do not.
+ *
+ * A class's GUID is derived from its smallest key (the union-find root), so it does not depend on
+ * input order; it is hashed once per class, not once per result.
  */
 export function correlate(log: Log): void {
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let r = x;
-    while (parent.get(r) !== r) r = parent.get(r) ?? r;
-    // path compression
-    let c = x;
-    while (c !== r) {
-      const n = parent.get(c)!;
-      parent.set(c, r);
-      c = n;
-    }
-    return r;
-  };
-  const add = (x: string) => {
-    if (!parent.has(x)) parent.set(x, x);
-  };
-  const union = (a: string, b: string) => {
-    add(a);
-    add(b);
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) {
-      // The smaller key becomes the root, so the class name does not depend on input order.
-      if (ra < rb) parent.set(rb, ra);
-      else parent.set(ra, rb);
-    }
-  };
-
-  const nodes: { result: Result; node: string }[] = [];
+  const classes = new KeyClasses();
+  // The node of each result, in log order (results are walked twice: classes first, GUIDs second).
+  const nodeOf: number[] = [];
   // npm audit (v2) does not say which version is installed: its findings name the package
   // without a version, and join the class of any versioned finding on that package that
   // shares an id (npm reports one entry per package name, whatever versions are installed).
   const versionless = new Set<string>();
-  const versioned: { first: string; bare: string; ids: string[] }[] = [];
-  for (const { run, result } of eachResult(log)) {
-    const p = props(result);
-    if (p.vulnerabilityId && (p.purl || p.packageName)) {
-      const pkg = p.purl ?? `${p.ecosystem ?? ''}/${p.packageName}@${p.packageVersion ?? ''}`;
-      const ids = [p.vulnerabilityId, ...(p.aliases ?? [])].map((i) => i.toUpperCase());
-      const first = `vuln|${pkg}|${ids[0]}`;
-      add(first);
-      for (const id of ids.slice(1)) union(first, `vuln|${pkg}|${id}`);
-      nodes.push({ result, node: first });
-      const bare = withoutVersion(pkg);
-      if (bare === pkg || pkg.endsWith('@')) {
-        for (const id of ids) {
-          versionless.add(`name|${bare}|${id}`);
-          union(first, `name|${bare}|${id}`);
+  let versioned = false;
+  for (const run of log.runs) {
+    const results = run.results;
+    if (!results) continue;
+    for (let i = 0; i < results.length; i++) {
+      const result = results[i]!;
+      const p = props(result);
+      if (p.vulnerabilityId && (p.purl || p.packageName)) {
+        const pkg = packageKey(p);
+        const first = classes.add(`vuln|${pkg}|${p.vulnerabilityId.toUpperCase()}`);
+        nodeOf.push(first);
+        const aliases = p.aliases ?? [];
+        for (const alias of aliases) classes.union(first, classes.add(`vuln|${pkg}|${alias.toUpperCase()}`));
+        const bare = withoutVersion(pkg);
+        if (bare === pkg || pkg.endsWith('@')) {
+          for (const id of [p.vulnerabilityId, ...aliases]) {
+            const name = `name|${bare}|${id.toUpperCase()}`;
+            versionless.add(name);
+            classes.union(first, classes.add(name));
+          }
+        } else versioned = true;
+        continue;
+      }
+      nodeOf.push(classes.add(otherKey(run, result, p)));
+    }
+  }
+  // A versioned finding joins a versionless one through their shared name|package|id node.
+  if (versioned && versionless.size) {
+    let k = 0;
+    for (const run of log.runs) {
+      for (const result of run.results ?? []) {
+        const first = nodeOf[k++]!;
+        const p = props(result);
+        if (!(p.vulnerabilityId && (p.purl || p.packageName))) continue;
+        const pkg = packageKey(p);
+        const bare = withoutVersion(pkg);
+        if (bare === pkg || pkg.endsWith('@')) continue;
+        for (const id of [p.vulnerabilityId, ...(p.aliases ?? [])]) {
+          const name = `name|${bare}|${id.toUpperCase()}`;
+          if (versionless.has(name)) classes.union(first, classes.add(name));
         }
-      } else versioned.push({ first, bare, ids });
-      continue;
+      }
     }
-    if (p.url) {
-      const node = `dast|${result.ruleId}|${stableUrl(p.url)}|${p.method ?? ''}|${p.param ?? ''}`;
-      add(node);
-      nodes.push({ result, node });
-      continue;
-    }
-    const cwe = firstCwe(result);
+  }
+  let k = 0;
+  for (const run of log.runs) {
+    const results = run.results;
+    if (!results) continue;
+    for (let i = 0; i < results.length; i++) results[i]!.correlationGuid = classes.guidOf(nodeOf[k++]!);
+  }
+}
+
+/** The class key of a result that is not a vulnerability in a package: a DAST alert, a code finding, or the tool's own. */
+function otherKey(run: Run, result: Result, p: Partial<FindingProps>): string {
+  if (p.url) return `dast|${result.ruleId}|${stableUrl(p.url)}|${p.method ?? ''}|${p.param ?? ''}`;
+  const cwe = firstCwe(p);
+  if (cwe) {
     const uri = locationUri(result);
     const line = startLine(result);
-    if (cwe && uri && line) {
-      const node = `code|${cwe}|${uri}|${line}`;
-      add(node);
-      nodes.push({ result, node });
-      continue;
+    if (uri && line) return `code|${cwe}|${uri}|${line}`;
+  }
+  return `own|${run.tool.driver.name}|${result.ruleId}|${result.partialFingerprints?.[FINGERPRINT_KEY] ?? JSON.stringify(result.locations ?? [])}`;
+}
+
+function packageKey(p: Partial<FindingProps>): string {
+  return p.purl ?? `${p.ecosystem ?? ''}/${p.packageName}@${p.packageVersion ?? ''}`;
+}
+
+/**
+ * Union-find over string keys, by number. The smaller key becomes the root of a union, so a
+ * class's root is its smallest key whatever order the unions came in; its GUID is cached per root.
+ */
+class KeyClasses {
+  private readonly index = new Map<string, number>();
+  private readonly keys: string[] = [];
+  private readonly parent: number[] = [];
+  private readonly guids: (string | undefined)[] = [];
+
+  add(key: string): number {
+    let n = this.index.get(key);
+    if (n === undefined) {
+      n = this.keys.length;
+      this.index.set(key, n);
+      this.keys.push(key);
+      this.parent.push(n);
     }
-    const node = `own|${run.tool.driver.name}|${result.ruleId}|${result.partialFingerprints?.[FINGERPRINT_KEY] ?? JSON.stringify(result.locations ?? [])}`;
-    add(node);
-    nodes.push({ result, node });
+    return n;
   }
-  for (const v of versioned) {
-    for (const id of v.ids) if (versionless.has(`name|${v.bare}|${id}`)) union(v.first, `name|${v.bare}|${id}`);
+
+  find(n: number): number {
+    const parent = this.parent;
+    let r = n;
+    while (parent[r] !== r) r = parent[r]!;
+    // path compression
+    while (n !== r) {
+      const next = parent[n]!;
+      parent[n] = r;
+      n = next;
+    }
+    return r;
   }
-  for (const { result, node } of nodes) result.correlationGuid = guidFrom(find(node));
+
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return;
+    if (this.keys[ra]! < this.keys[rb]!) this.parent[rb] = ra;
+    else this.parent[ra] = rb;
+  }
+
+  guidOf(n: number): string {
+    const r = this.find(n);
+    return (this.guids[r] ??= guidFrom(this.keys[r]!));
+  }
 }
 
 /** "pkg:npm/@scope/name@1.2.3" → "pkg:npm/@scope/name" (an "@" right after the type is a scope, not a version). */
@@ -99,12 +148,15 @@ function withoutVersion(pkg: string): string {
   return at > slash + 1 ? pkg.slice(0, at) : pkg;
 }
 
-function firstCwe(r: Result): string | undefined {
-  const p = props(r);
+const CWE_SPELLING = /^(?:CWE-|external\/cwe\/cwe-)0*(\d+)(?!\d)/i;
+
+function firstCwe(p: Partial<FindingProps>): string | undefined {
   // One spelling for every tool's: CodeQL tags "external/cwe/cwe-089", Semgrep "CWE-89: Improper …", Trivy "CWE-89".
-  for (const t of [...(p.cwe ?? []), ...(p.tags ?? [])]) {
-    const m = /^(?:CWE-|external\/cwe\/cwe-)0*(\d+)(?!\d)/i.exec(typeof t === 'string' ? t.trim() : '');
-    if (m) return `CWE-${m[1]}`;
+  for (const list of [p.cwe, p.tags]) {
+    for (const t of list ?? []) {
+      const m = CWE_SPELLING.exec(typeof t === 'string' ? t.trim() : '');
+      if (m) return `CWE-${m[1]}`;
+    }
   }
   return undefined;
 }

@@ -68,7 +68,10 @@ export function toolName(run: Run): string {
 
 export function isSuppressed(r: Result): boolean {
   // A suppression under review or rejected does not hide the result (SARIF §3.35.3).
-  return (r.suppressions ?? []).some((s) => s.status === undefined || s.status === 'accepted');
+  const list = r.suppressions;
+  if (!list) return false; // the common case: no array to allocate and walk
+  for (const s of list) if (s.status === undefined || s.status === 'accepted') return true;
+  return false;
 }
 
 /**
@@ -105,9 +108,12 @@ export function startLine(r: Result): number | undefined {
 
 /** Every (run, result) pair of a log, in order. */
 export function* eachResult(log: Log): Generator<{ run: Run; runIndex: number; result: Result; resultIndex: number }> {
-  for (const [runIndex, run] of log.runs.entries()) {
-    for (const [resultIndex, result] of (run.results ?? []).entries()) {
-      yield { run, runIndex, result, resultIndex };
+  // Index loops, not .entries(): no [index, value] pair allocated per result.
+  for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
+    const run = log.runs[runIndex]!;
+    const results = run.results ?? [];
+    for (let resultIndex = 0; resultIndex < results.length; resultIndex++) {
+      yield { run, runIndex, result: results[resultIndex]!, resultIndex };
     }
   }
 }

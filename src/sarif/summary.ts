@@ -1,5 +1,5 @@
 import type { Log } from 'sarif';
-import { eachResult, isFinding, isSuppressed, severityOf, toolName, runSucceeded, runOptional } from './props.js';
+import { isFinding, isSuppressed, severityOf, toolName, runSucceeded, runOptional } from './props.js';
 import { SEVERITIES, maxSeverity, type Severity } from './severity.js';
 
 export type SeverityCounts = Record<Severity, number>;
@@ -42,33 +42,51 @@ export function summarise(log: Log): Summary {
     suppressed: 0,
   }));
   const total = emptyCounts();
-  const classes = new Map<string, { severity: Severity; tools: Set<string> }>();
+  // Per class (by slot): its highest severity, the first tool that saw it, and whether another did.
+  // Parallel arrays, not an object and a Set per class: 100k classes are 100k of each otherwise.
+  const slotOf = new Map<string, number>();
+  const severities: Severity[] = [];
+  const firstTool: string[] = [];
+  let shared = 0;
+  const sharedSlot: boolean[] = [];
   let suppressed = 0;
-  for (const { run, runIndex, result } of eachResult(log)) {
-    if (result.baselineState === 'absent') continue; // fixed since the baseline: not a finding now
-    if (!isFinding(result)) continue; // a passed or not-applicable check
-    if (isSuppressed(result)) {
-      tools[runIndex]!.suppressed++;
-      suppressed++;
-      continue;
+  for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
+    const run = log.runs[runIndex]!;
+    const results = run.results;
+    if (!results) continue;
+    const tool = tools[runIndex]!;
+    const name = tool.tool;
+    for (let i = 0; i < results.length; i++) {
+      const result = results[i]!;
+      if (result.baselineState === 'absent') continue; // fixed since the baseline: not a finding now
+      if (!isFinding(result)) continue; // a passed or not-applicable check
+      if (isSuppressed(result)) {
+        tool.suppressed++;
+        suppressed++;
+        continue;
+      }
+      const s = severityOf(result);
+      tool.counts[s]++;
+      total[s]++;
+      const key = result.correlationGuid ?? `${runIndex}:${result.ruleId}:${JSON.stringify(result.locations?.[0] ?? '')}`;
+      const slot = slotOf.get(key);
+      if (slot === undefined) {
+        slotOf.set(key, severities.length);
+        severities.push(s);
+        firstTool.push(name);
+        sharedSlot.push(false);
+      } else {
+        severities[slot] = maxSeverity(severities[slot]!, s);
+        if (!sharedSlot[slot] && firstTool[slot] !== name) {
+          sharedSlot[slot] = true;
+          shared++;
+        }
+      }
     }
-    const s = severityOf(result);
-    tools[runIndex]!.counts[s]++;
-    total[s]++;
-    const key = result.correlationGuid ?? `${runIndex}:${result.ruleId}:${JSON.stringify(result.locations?.[0] ?? '')}`;
-    const c = classes.get(key);
-    if (c) {
-      c.severity = maxSeverity(c.severity, s);
-      c.tools.add(toolName(run));
-    } else classes.set(key, { severity: s, tools: new Set([toolName(run)]) });
   }
   const distinct = emptyCounts();
-  let shared = 0;
-  for (const c of classes.values()) {
-    distinct[c.severity]++;
-    if (c.tools.size > 1) shared++;
-  }
-  return { tools, total, distinct, distinctTotal: classes.size, suppressed, sharedAcrossTools: shared };
+  for (const s of severities) distinct[s]++;
+  return { tools, total, distinct, distinctTotal: severities.length, suppressed, sharedAcrossTools: shared };
 }
 
 export function sumCounts(c: SeverityCounts): number {

@@ -1,0 +1,23 @@
+/**
+ * The first `k` of `items` as a stable sort by `cmp` would order them — `[...items].sort(cmp).slice(0, k)`
+ * — without sorting them all: a policy naming its 10 worst findings out of 100k sorts 10, not 100k.
+ * Ties keep input order (an item goes after every kept item it compares equal to), as Array#sort does.
+ */
+export function firstSorted<T>(items: Iterable<T>, k: number, cmp: (a: T, b: T) => number): T[] {
+  if (k <= 0) return [];
+  const kept: T[] = [];
+  for (const item of items) {
+    if (kept.length === k && cmp(item, kept[k - 1]!) >= 0) continue; // not better than the worst kept
+    // Binary search for the first kept element that `item` sorts strictly before.
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmp(item, kept[mid]!) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    kept.splice(lo, 0, item);
+    if (kept.length > k) kept.pop();
+  }
+  return kept;
+}
