@@ -101,7 +101,9 @@ export function hoistSections(schema, minChars = 400) {
     if (!node || typeof node !== 'object') return node;
     const out = {};
     for (const [k, v] of Object.entries(node)) {
-      if (k === 'properties' && v && typeof v === 'object' && !Array.isArray(v)) out[k] = Object.fromEntries(Object.entries(v).map(([p, sub]) => [p, hoist(sub)]));
+      // Values, not schemas: copied as they are (a default could hold a key named "properties").
+      if (k === 'enum' || k === 'const' || k === 'default' || k === 'examples') out[k] = v;
+      else if (k === 'properties' && v && typeof v === 'object' && !Array.isArray(v)) out[k] = Object.fromEntries(Object.entries(v).map(([p, sub]) => [p, hoist(sub)]));
       else if (k === 'additionalProperties' && v && typeof v === 'object') out[k] = hoist(v);
       else out[k] = walk(v);
     }
