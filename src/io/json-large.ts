@@ -158,6 +158,8 @@ const isWs = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09
 const enum S {
   BeforeObject,
   KeyOrEnd,
+  /** After a comma: a key must follow ({"a":1,} is not JSON). */
+  Key,
   InKey,
   Colon,
   BeforeValue,
@@ -257,12 +259,13 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
           state = S.KeyOrEnd;
           break;
         case S.KeyOrEnd:
+        case S.Key:
         case S.CommaOrEnd:
-          if (b === 0x7d) {
+          if (b === 0x7d && state !== S.Key) {
             state = S.After;
             if (nested) return doc;
-          } else if (state === S.CommaOrEnd && b === 0x2c) state = S.KeyOrEnd;
-          else if (state === S.KeyOrEnd && b === 0x22) {
+          } else if (state === S.CommaOrEnd && b === 0x2c) state = S.Key;
+          else if (state !== S.CommaOrEnd && b === 0x22) {
             state = S.InKey;
             st.open = true;
             keyStart = at;
@@ -384,6 +387,10 @@ function* elementsAt(path: string, start: number, lim: Limits, split: boolean): 
           elemStart = at;
           elemIsObject = b === 0x7b;
           needElement = false;
+        } else if (elemIsObject) {
+          // Back at depth 1 the object has closed: only a comma or "]" may follow (a big one is
+          // re-read on its own by readObjectAt, which would not see what trails it).
+          throw new LargeJsonError(`is not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(b))} after an array element)`, at);
         }
       }
       if (b === 0x22) st.open = true;

@@ -44,6 +44,8 @@ export async function readReport(input: ReportInput, opts: ReadOptions): Promise
     if (streamed) return streamed;
     buf = await readFile(input.path);
   } catch (e) {
+    // A streamed report's own error (damaged JSON, a wrong shape) is already the one line to show.
+    if (isSecgateError(e)) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a report' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new ReportError(input.path, why, code === 'ENOENT' ? 'check the path, or that the scanner step before this one wrote its report' : code === 'EISDIR' ? 'name the report files inside it' : 'check the file\'s permissions');

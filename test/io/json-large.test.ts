@@ -96,6 +96,79 @@ describe('readLargeJson: a top-level object read member by member, big arrays la
   });
 });
 
+/** Every LazyArray read out, at any depth (a split array's elements hold LazyArrays of their own). */
+const deepMaterialise = (v: unknown): unknown => {
+  if (isLazyArray(v)) {
+    const once = [...v].map(deepMaterialise);
+    expect([...v].map(deepMaterialise)).toEqual(once);
+    expect(v.head.map(deepMaterialise)).toEqual(once.slice(0, 1));
+    return once;
+  }
+  if (Array.isArray(v)) return v.map(deepMaterialise);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deepMaterialise(x)]));
+  return v;
+};
+
+describe('readLargeJson: SARIF-like nesting, runs split member by member, results lazy', () => {
+  const run = fc.record({
+    tool: fc.record({ driver: fc.record({ name: fc.string(), rules: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }) }) }),
+    results: fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 8 }),
+    extra: fc.jsonValue({ maxDepth: 2 }),
+  }, { requiredKeys: [] });
+
+  it('reads any such log as JSON.parse does, whatever the chunk size, inline limit and layout', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(run, fc.jsonValue({ maxDepth: 2 })), { maxLength: 4 }),
+        fc.constantFrom(undefined, 2, '\t'),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 0, max: 300 }),
+        (runs, indent, chunkSize, arrayInlineMax) => {
+          const text = JSON.stringify({ version: '2.1.0', runs, after: { x: 1 } }, null, indent as string | number | undefined);
+          const doc = readLargeJson(file(text), { chunkSize, arrayInlineMax, splitElementsOf: ['runs'] });
+          expect(deepMaterialise(doc)).toEqual(JSON.parse(text));
+        },
+      ),
+      { numRuns: fuzzRuns(200) },
+    );
+  });
+
+  it('a big run is an object whose big arrays are LazyArrays; a small one is parsed whole', () => {
+    const results = Array.from({ length: 50 }, (_, i) => ({ ruleId: `r${i}`, message: { text: 'é"}]' } }));
+    const text = JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 't' } }, results }, { tool: { driver: { name: 'small' } } }] });
+    const doc = readLargeJson(file(text), { chunkSize: 16, arrayInlineMax: 100, splitElementsOf: ['runs'] });
+    const runs = [...(doc['runs'] as Iterable<Record<string, unknown>>)];
+    expect(isLazyArray(runs[0]!['results'])).toBe(true);
+    expect(runs[0]!['tool']).toEqual({ driver: { name: 't' } });
+    expect(runs[1]).toEqual({ tool: { driver: { name: 'small' } } });
+    expect(deepMaterialise(doc)).toEqual(JSON.parse(text));
+  });
+
+  it('damaged logs: a LargeJsonError or a result, never another exception', () => {
+    const base = JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'a', message: { text: 'm' } }, { ruleId: 'b', locations: [1, { y: 'z' }] }] }] }, null, 1);
+    fc.assert(
+      fc.property(fc.nat(base.length), fc.constantFrom('', '"', '{', '}', '[', ']', ',', ':', '\\', 'x', ' 1'), fc.boolean(), (at, insert, cut) => {
+        const t = cut ? base.slice(0, at) : base.slice(0, at) + insert + base.slice(at + 1);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(t);
+        } catch {
+          parsed = undefined;
+        }
+        try {
+          const got = deepMaterialise(readLargeJson(file(t), { chunkSize: 5, arrayInlineMax: 0, splitElementsOf: ['runs'] }));
+          // Whatever it reads is what JSON.parse reads: damage is never silently accepted.
+          expect(got).toEqual(parsed);
+        } catch (e) {
+          if (!(e instanceof LargeJsonError)) throw e;
+          expect(parsed === undefined || typeof parsed !== 'object' || Array.isArray(parsed)).toBe(true);
+        }
+      }),
+      { numRuns: fuzzRuns(500) },
+    );
+  });
+});
+
 // The CLI streams reports above SECGATE_STREAM_ABOVE bytes: the SARIF log must be the same bytes.
 describe('secgate check: a streamed Grype report gives the same log as one read whole', () => {
   const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'reports', 'grype.json');
