@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Log, Run } from 'sarif';
+import type { Run } from 'sarif';
 import { loadConfig } from '../config/load.js';
 import { DEFAULTS } from '../config/sections/defaults.js';
 import { ConfigError, ScannerError } from '../errors.js';
@@ -85,14 +85,14 @@ export async function run(opts: RunOptions, ctx: CliContext): Promise<number> {
 }
 
 /**
- * What the gate does first after the last scanner exits, done while they work: load it, compile the
- * structural validator (V8 compiles the generated function at its first call) and start the collator
- * the policy sorts findings with (ICU initialises it at the first localeCompare, ~5 ms).
+ * What the gate does first after the last scanner exits, done while they work: load it, run the
+ * structural validator once (compiled at its first use) and start the collator the policy sorts
+ * findings with (ICU initialises it at the first localeCompare, ~5 ms).
  */
 async function warmUp(loadGate: () => Promise<unknown>): Promise<void> {
   await loadGate();
-  const { createSarifValidator } = await import('../sarif/validate.js');
-  createSarifValidator()({} as Log);
+  const { warmUpSarifValidator } = await import('../sarif/validate.js');
+  warmUpSarifValidator();
   'a'.localeCompare('b');
 }
 

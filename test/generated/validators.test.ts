@@ -13,6 +13,7 @@ import { validateStructural } from '../../src/generated/sarif-structural.js';
 import { parseReport } from '../../src/io/read-report.js';
 import { mergeRuns } from '../../src/sarif/merge.js';
 import { sarifStructuralSchema } from '../../src/sarif/structural-schema.js';
+import { warmUpSarifValidator } from '../../src/sarif/validate.js';
 import { outputShape, runShape } from '../../src/scanners/sarif/input-shape-schema.js';
 import { fuzzRuns } from '../helpers/fuzz.js';
 import { FIXTURES, mutate, mutationArb, seeds } from '../fuzz/mutate.js';
@@ -66,6 +67,10 @@ describe('precompiled validators (src/generated, scripts/gen-validators.mjs)', (
     expect(validateStructural(badUri)).toBe(false);
     same(validateStructural, reference, badUri);
     fc.assert(fc.property(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (ms) => same(validateStructural, reference, mutate(log, ms))), { numRuns: RUNS });
+  });
+
+  it("secgate run's warm-up log is valid, so it reaches the whole validator (not its first check only)", () => {
+    expect(warmUpSarifValidator()).toBe(true);
   });
 
   it('SARIF input and output shapes: same errors as a run-time compile', () => {
