@@ -1,4 +1,4 @@
-import type { Log, Result, Run } from 'sarif';
+import type { Log, PhysicalLocation, Result, Run } from 'sarif';
 import { FINGERPRINT_KEY } from '../sarif/builder.js';
 import { toolName } from '../sarif/props.js';
 
@@ -33,37 +33,66 @@ export function baselineKeys(run: Run, result: Result): string[] {
  * nothing. "Updated" means the same finding whose severity, message or location moved.
  */
 export function applyBaseline(log: Log, baseline: Log): BaselineCounts {
-  const index = new Map<string, { run: Run; result: Result; used: boolean }>();
-  const entries: { run: Run; result: Result; used: boolean }[] = [];
+  // Baseline results by slot (parallel arrays, not an entry object per result), and an index per
+  // tool and fingerprint name from the fingerprint's value to the first slot that has it: no key
+  // string is built per result.
+  const runs: Run[] = [];
+  const results: Result[] = [];
+  const used: boolean[] = [];
+  const index = new Map<string, FingerprintIndex>();
   for (const run of baseline.runs ?? []) {
+    const tool = toolName(run).toLowerCase();
+    let spaces = index.get(tool);
+    if (!spaces) index.set(tool, (spaces = { p: new Map(), f: new Map() }));
     for (const result of run.results ?? []) {
       if (result.baselineState === 'absent') continue; // fixed last time: not part of that state
-      const entry = { run, result, used: false };
-      entries.push(entry);
-      for (const k of baselineKeys(run, result)) if (!index.has(k)) index.set(k, entry);
+      const slot = results.length;
+      runs.push(run);
+      results.push(result);
+      used.push(false);
+      const into = spaces;
+      visitKeys(result, (kind, name, value) => {
+        let byValue = into[kind].get(name);
+        if (!byValue) into[kind].set(name, (byValue = new Map()));
+        if (!byValue.has(value)) byValue.set(value, slot);
+        return false;
+      });
     }
   }
   const counts: BaselineCounts = { new: 0, unchanged: 0, updated: 0, absent: 0 };
   for (const run of log.runs) {
+    const spaces = index.get(toolName(run).toLowerCase());
     for (const result of run.results ?? []) {
-      const keys = baselineKeys(run, result);
-      const hit = keys.map((k) => index.get(k)).find((e) => e && !e.used) ?? keys.map((k) => index.get(k)).find(Boolean);
-      if (!hit) {
+      // The strongest key whose baseline result is not taken yet; else the strongest that has one.
+      let free = -1;
+      let any = -1;
+      if (spaces) {
+        visitKeys(result, (kind, name, value) => {
+          const slot = spaces[kind].get(name)?.get(value);
+          if (slot === undefined) return false;
+          if (any < 0) any = slot;
+          if (used[slot]) return false;
+          free = slot;
+          return true;
+        });
+      }
+      const hit = free >= 0 ? free : any;
+      if (hit < 0) {
         result.baselineState = 'new';
         counts.new++;
         continue;
       }
-      hit.used = true;
-      result.baselineState = materiallySame(hit.result, result) ? 'unchanged' : 'updated';
+      used[hit] = true;
+      result.baselineState = materiallySame(results[hit]!, result) ? 'unchanged' : 'updated';
       counts[result.baselineState]++;
     }
   }
   const ranTools = new Map(log.runs.map((r) => [toolName(r).toLowerCase(), r]));
-  for (const e of entries) {
-    if (e.used) continue;
-    const target = ranTools.get(toolName(e.run).toLowerCase());
+  for (let slot = 0; slot < results.length; slot++) {
+    if (used[slot]) continue;
+    const target = ranTools.get(toolName(runs[slot]!).toLowerCase());
     if (!target) continue;
-    const absent: Result = { ...structuredClone(e.result), baselineState: 'absent' };
+    const absent: Result = { ...structuredClone(results[slot]!), baselineState: 'absent' };
     delete absent.suppressions;
     delete absent.correlationGuid;
     // ruleIndex points into the baseline's rule list, not this run's.
@@ -75,13 +104,54 @@ export function applyBaseline(log: Log, baseline: Log): BaselineCounts {
   return counts;
 }
 
+/** One tool's baseline results by fingerprint: kind (p: partial, f: full) → fingerprint name → value → slot. */
+type FingerprintIndex = Record<'p' | 'f', Map<string, Map<string, number>>>;
+
+/**
+ * The keys of baselineKeys, strongest first, as (kind, name, value) without building them; stops
+ * when `visit` returns true. The common result has only secgate's own fingerprint: nothing to sort.
+ */
+function visitKeys(result: Result, visit: (kind: 'p' | 'f', name: string, value: string) => boolean): void {
+  const partial = result.partialFingerprints;
+  const own = partial?.[FINGERPRINT_KEY];
+  if (own && visit('p', FINGERPRINT_KEY, `${own}`)) return;
+  if (partial) {
+    const names = Object.keys(partial);
+    if (names.length > (own ? 1 : 0)) {
+      for (const k of names.sort(byCodeUnit)) if (k !== FINGERPRINT_KEY && visit('p', k, `${partial[k]}`)) return;
+    }
+  }
+  const full = result.fingerprints;
+  if (full) for (const k of Object.keys(full).sort(byCodeUnit)) if (visit('f', k, `${full[k]}`)) return;
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function materiallySame(a: Result, b: Result): boolean {
-  const sev = (r: Result) => (r.properties as { severity?: unknown } | undefined)?.severity ?? r.level;
-  const loc = (r: Result) => {
-    const p = r.locations?.[0]?.physicalLocation;
-    return `${p?.artifactLocation?.uri ?? ''}:${p?.region?.startLine ?? ''}`;
-  };
-  return sev(a) === sev(b) && (a.message.text ?? '') === (b.message.text ?? '') && loc(a) === loc(b);
+  return severityWord(a) === severityWord(b) && (a.message.text ?? '') === (b.message.text ?? '') && sameWhere(a, b);
+}
+
+function severityWord(r: Result): unknown {
+  return (r.properties as { severity?: unknown } | undefined)?.severity ?? r.level;
+}
+
+/** Same "uri:line" of the first location, compared part by part (no string built for the common case). */
+function sameWhere(a: Result, b: Result): boolean {
+  const pa = a.locations?.[0]?.physicalLocation;
+  const pb = b.locations?.[0]?.physicalLocation;
+  const la: unknown = pa?.region?.startLine;
+  const lb: unknown = pb?.region?.startLine;
+  if ((pa?.artifactLocation?.uri ?? '') === (pb?.artifactLocation?.uri ?? '') && (la === lb || `${la ?? ''}` === `${lb ?? ''}`)) return true;
+  // Lines that are numbers (or absent) hold no ':', so differing parts make differing strings; a
+  // hostile non-number line could still make "uri:line" collide: compare the strings then.
+  if ((la === undefined || typeof la === 'number') && (lb === undefined || typeof lb === 'number')) return false;
+  return whereOf(pa) === whereOf(pb);
+}
+
+function whereOf(p: PhysicalLocation | undefined): string {
+  return `${p?.artifactLocation?.uri ?? ''}:${p?.region?.startLine ?? ''}`;
 }
 
 /**
