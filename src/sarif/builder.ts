@@ -279,8 +279,10 @@ export function uniq<T>(xs: readonly T[]): T[] {
 }
 
 function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  // The replace only when there is something to fold (a tab, a newline, two spaces, U+00A0…).
+  return FOLDABLE.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
 }
+const FOLDABLE = /[^\S ]| {2}/;
 
 function oneLineOrText(s: string): string {
   return s.trim();

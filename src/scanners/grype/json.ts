@@ -173,9 +173,16 @@ function cvssOf(x: unknown, path: string): CvssScore[] {
 /** The newest CVSS version's highest base score. */
 export function bestScore(cvss: CvssScore[]): number | undefined {
   if (!cvss.length) return undefined;
-  const major = (c: CvssScore) => Number.parseFloat(c.version ?? (c.vector?.startsWith('CVSS:') ? c.vector.slice(5, 8) : '2'));
-  const top = Math.max(...cvss.map(major));
-  return Math.max(...cvss.filter((c) => major(c) === top).map((c) => c.score));
+  if (cvss.length === 1) {
+    // Math.max over one version: NaN (an unreadable version) makes the filter below empty → -Infinity.
+    return Number.isNaN(cvssMajor(cvss[0]!)) ? -Infinity : cvss[0]!.score;
+  }
+  const top = Math.max(...cvss.map(cvssMajor));
+  return Math.max(...cvss.filter((c) => cvssMajor(c) === top).map((c) => c.score));
+}
+
+function cvssMajor(c: CvssScore): number {
+  return Number.parseFloat(c.version ?? (c.vector?.startsWith('CVSS:') ? c.vector.slice(5, 8) : '2'));
 }
 
 function normaliseFixState(s: string | undefined): string | undefined {
@@ -188,7 +195,14 @@ function normaliseFixState(s: string | undefined): string | undefined {
 }
 
 export function firstSentence(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
+  const one = foldSpace(s);
   const m = /^(.{20,200}?[.!?])(\s|$)/.exec(one);
   return (m ? m[1]! : one.slice(0, 200)) || one;
 }
+
+/** s.replace(/\s+/g, ' ').trim(), skipping the replace when there is nothing to fold (the usual case). */
+function foldSpace(s: string): string {
+  return FOLDABLE.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
+}
+// White space other than a single space: a tab, a newline, two spaces, U+00A0… (what \s+ → ' ' changes).
+const FOLDABLE = /[^\S ]| {2}/;

@@ -96,7 +96,12 @@ function addResult(b: RunBuilder, r: Obj, path: string, scope: Scope): void {
   const cls = optStr(r['Class'], `${path}.Class`);
   const type = optStr(r['Type'], `${path}.Type`);
   const ctx: ResultCtx = { target, cls, type, scope };
-  optArr(r['Vulnerabilities'], `${path}.Vulnerabilities`).forEach((v, i) => addVuln(b, obj(v, `${path}.Vulnerabilities[${i}]`), `${path}.Vulnerabilities[${i}]`, ctx));
+  const vulns = optArr(r['Vulnerabilities'], `${path}.Vulnerabilities`);
+  for (let i = 0; i < vulns.length; i++) {
+    const at = new ElementPath(path, '.Vulnerabilities', i);
+    const v = vulns[i];
+    addVuln(b, isObj(v) ? v : obj(v, String(at)), at, ctx);
+  }
   optArr(r['Misconfigurations'], `${path}.Misconfigurations`).forEach((m, i) => addMisconfig(b, obj(m, `${path}.Misconfigurations[${i}]`), `${path}.Misconfigurations[${i}]`, ctx));
   optArr(r['Secrets'], `${path}.Secrets`).forEach((s, i) => addSecret(b, obj(s, `${path}.Secrets[${i}]`), `${path}.Secrets[${i}]`, ctx));
   optArr(r['Licenses'], `${path}.Licenses`).forEach((l, i) => addLicense(b, obj(l, `${path}.Licenses[${i}]`), `${path}.Licenses[${i}]`, ctx));
@@ -136,43 +141,50 @@ function fileFor(ctx: ResultCtx, pkgPath?: string): string {
   return ctx.target;
 }
 
-function addVuln(b: RunBuilder, v: Obj, path: string, ctx: ResultCtx, suppression?: Suppression): void {
-  const id = nonEmptyId(v['VulnerabilityID'], `${path}.VulnerabilityID`);
-  const name = str(v['PkgName'], `${path}.PkgName`);
-  const installed = optStr(v['InstalledVersion'], `${path}.InstalledVersion`) ?? '';
-  const fixed = optStr(v['FixedVersion'], `${path}.FixedVersion`);
+function addVuln(b: RunBuilder, v: Obj, path: JsonPath, ctx: ResultCtx, suppression?: Suppression): void {
+  const id = idAt(v['VulnerabilityID'], path, '.VulnerabilityID');
+  const name = strAt(v['PkgName'], path, '.PkgName');
+  const installed = ostr(v['InstalledVersion'], path, '.InstalledVersion') ?? '';
+  const fixed = ostr(v['FixedVersion'], path, '.FixedVersion');
   const fixedVersions = fixed ? fixed.split(',').map((s) => s.trim()).filter(Boolean) : [];
-  const status = optStr(v['Status'], `${path}.Status`);
-  const nativeSeverity = optStr(v['Severity'], `${path}.Severity`);
-  const severitySource = optStr(v['SeveritySource'], `${path}.SeveritySource`);
-  const cvss = cvssOf(v['CVSS'], `${path}.CVSS`);
-  const preferred = cvss.filter((c) => c.source === severitySource);
+  const status = ostr(v['Status'], path, '.Status');
+  const nativeSeverity = ostr(v['Severity'], path, '.Severity');
+  const severitySource = ostr(v['SeveritySource'], path, '.SeveritySource');
+  const cvss = cvssOf(v['CVSS'], path);
+  const preferred = severitySource === undefined ? cvss : cvss.filter((c) => c.source === severitySource);
   const score = bestScore(preferred.length ? preferred : cvss);
-  const ident = isObj(v['PkgIdentifier']) ? v['PkgIdentifier'] : {};
-  const purl = optStr(ident['PURL'], `${path}.PkgIdentifier.PURL`);
-  const pkgPath = optStr(v['PkgPath'], `${path}.PkgPath`);
-  const title = optStr(v['Title'], `${path}.Title`);
-  const description = optStr(v['Description'], `${path}.Description`);
-  const primaryUrl = optStr(v['PrimaryURL'], `${path}.PrimaryURL`);
-  const references = optArr(v['References'], `${path}.References`).filter((x): x is string => typeof x === 'string');
-  const cwe = optArr(v['CweIDs'], `${path}.CweIDs`).filter((x): x is string => typeof x === 'string');
-  const vendorIds = optArr(v['VendorIDs'], `${path}.VendorIDs`).filter((x): x is string => typeof x === 'string');
-  const ghsa = references.map((u) => /\b(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/.exec(u)?.[1]).filter((x): x is string => !!x && x !== id);
-  const layer = isObj(v['Layer']) ? optStr(v['Layer']['DiffID'], `${path}.Layer.DiffID`) ?? optStr(v['Layer']['Digest'], `${path}.Layer.Digest`) : undefined;
+  const ident = isObj(v['PkgIdentifier']) ? v['PkgIdentifier'] : undefined;
+  const purl = ident ? ostr(ident['PURL'], path, '.PkgIdentifier.PURL') : undefined;
+  const pkgPath = ostr(v['PkgPath'], path, '.PkgPath');
+  const title = ostr(v['Title'], path, '.Title');
+  const description = ostr(v['Description'], path, '.Description');
+  const primaryUrl = ostr(v['PrimaryURL'], path, '.PrimaryURL');
+  const references = strings(v['References'], path, '.References');
+  const cwe = strings(v['CweIDs'], path, '.CweIDs');
+  const vendorIds = strings(v['VendorIDs'], path, '.VendorIDs');
+  const ghsa = ghsaIds(references, id);
+  const layer = isObj(v['Layer']) ? ostr(v['Layer']['DiffID'], path, '.Layer.DiffID') ?? ostr(v['Layer']['Digest'], path, '.Layer.Digest') : undefined;
   const uri = fileFor(ctx, pkgPath);
   const pkgLabel = `${name}${installed ? `@${installed}` : ''}`;
+  const cweTagList = cwe.length ? cwe.flatMap(cweTags) : [];
+  const fixedList = fixedVersions.length ? fixedVersions.join(', ') : '';
 
-  b.rule({
-    id,
-    shortDescription: title ?? (description ? firstSentence(description) : `${id} in ${name}`),
-    fullDescription: description ?? title,
-    help: [description ?? title, fixedVersions.length ? `Fixed in: ${fixedVersions.join(', ')}` : undefined, ...(references.slice(0, 10))].filter(Boolean).join('\n\n'),
-    helpUri: primaryUrl,
-    tags: ['vulnerability', ...cwe.flatMap(cweTags)],
-  });
+  if (b.hasRule(id)) {
+    // The first declaration wins: a repeat only adds its tags, so its description is not built.
+    b.rule({ id, tags: ['vulnerability', ...cweTagList] });
+  } else {
+    b.rule({
+      id,
+      shortDescription: title ?? (description ? firstSentence(description) : `${id} in ${name}`),
+      fullDescription: description ?? title,
+      help: [description ?? title, fixedList ? `Fixed in: ${fixedList}` : undefined, ...(references.slice(0, 10))].filter(Boolean).join('\n\n'),
+      helpUri: primaryUrl,
+      tags: ['vulnerability', ...cweTagList],
+    });
+  }
   b.add({
     ruleId: id,
-    message: `${id}: ${pkgLabel}${ctx.type ? ` (${ctx.type})` : ''} is vulnerable${fixedVersions.length ? `; fixed in ${fixedVersions.join(', ')}` : status === 'will_not_fix' ? "; the vendor won't fix" : '; no fix available'}`,
+    message: `${id}: ${pkgLabel}${ctx.type ? ` (${ctx.type})` : ''} is vulnerable${fixedList ? `; fixed in ${fixedList}` : status === 'will_not_fix' ? "; the vendor won't fix" : '; no fix available'}`,
     severity: parseSeverityLabel(nativeSeverity),
     nativeSeverity,
     score,
@@ -184,10 +196,10 @@ function addVuln(b: RunBuilder, v: Obj, path: string, ctx: ResultCtx, suppressio
     },
     identity: [id, ctx.type, name, uri, ctx.scope.resource],
     kind: ctx.cls === 'lang-pkgs' && !ctx.scope.containerish ? 'sca' : undefined,
-    tags: cwe.flatMap(cweTags),
+    tags: cweTagList,
     properties: {
       vulnerabilityId: id,
-      aliases: [...new Set([...vendorIds, ...ghsa])],
+      aliases: vendorIds.length || ghsa.length ? [...new Set([...vendorIds, ...ghsa])] : [],
       purl: purlCore(purl) ?? packageKey(ctx.type, name, installed),
       packageName: name,
       packageVersion: installed,
@@ -200,6 +212,64 @@ function addVuln(b: RunBuilder, v: Obj, path: string, ctx: ResultCtx, suppressio
     },
     suppressions: suppression ? [suppression] : undefined,
   });
+}
+
+/**
+ * A JSON path for error messages, made into a string only when one is reported: a 100k-finding
+ * report would otherwise build millions of path strings that no error ever reads.
+ */
+type JsonPath = string | ElementPath;
+class ElementPath {
+  constructor(private readonly parent: string, private readonly key: string, private readonly index: number) {}
+  toString(): string {
+    return `${this.parent}${this.key}[${this.index}]`;
+  }
+}
+
+/** optStr(x, `${path}${suffix}`), the path built only for an error. */
+function ostr(x: unknown, path: JsonPath, suffix: string): string | undefined {
+  if (typeof x === 'string') return x;
+  if (x === undefined || x === null) return undefined;
+  return optStr(x, `${path}${suffix}`);
+}
+
+/** nonEmptyId(x, `${path}${suffix}`), the path built only for an error. */
+function idAt(x: unknown, path: JsonPath, suffix: string): string {
+  return typeof x === 'string' && x.trim() !== '' ? x : nonEmptyId(x, `${path}${suffix}`);
+}
+
+/** str(x, `${path}${suffix}`), the path built only for an error. */
+function strAt(x: unknown, path: JsonPath, suffix: string): string {
+  return typeof x === 'string' ? x : str(x, `${path}${suffix}`);
+}
+
+/** The strings of an optional array (other elements ignored), the path built only for an error. */
+function strings(x: unknown, path: JsonPath, suffix: string): string[] {
+  if (x === undefined || x === null) return [];
+  const xs = Array.isArray(x) ? x : optArr(x, `${path}${suffix}`);
+  let out: string[] | undefined;
+  for (let i = 0; i < xs.length; i++) {
+    if (typeof xs[i] !== 'string') {
+      out ??= xs.slice(0, i) as string[];
+      continue;
+    }
+    out?.push(xs[i] as string);
+  }
+  // All strings (the usual case): a copy still, so the caller owns the array it keeps in properties.
+  return out ?? (xs.slice() as string[]);
+}
+
+const GHSA_ID = /\b(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/;
+
+/** GitHub advisory ids named by the references, other than the finding's own id. */
+function ghsaIds(references: readonly string[], id: string): string[] {
+  const out: string[] = [];
+  for (const u of references) {
+    if (!u.includes('GHSA')) continue; // the regex cannot match without it
+    const m = GHSA_ID.exec(u)?.[1];
+    if (m && m !== id) out.push(m);
+  }
+  return out;
 }
 
 function addMisconfig(b: RunBuilder, m: Obj, path: string, ctx: ResultCtx, suppression?: Suppression): void {
@@ -280,17 +350,24 @@ function addLicense(b: RunBuilder, l: Obj, path: string, ctx: ResultCtx, suppres
   });
 }
 
-function cvssOf(x: unknown, path: string): CvssScore[] {
+const CVSS_VERSIONS = [['4.0', 'V40Score', 'V40Vector'], ['3', 'V3Score', 'V3Vector'], ['2.0', 'V2Score', 'V2Vector']] as const;
+
+function cvssOf(x: unknown, path: JsonPath): CvssScore[] {
   if (!isObj(x)) return [];
   const out: CvssScore[] = [];
-  for (const [source, c] of Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) {
+  const entries = Object.entries(x);
+  // Sorted by source name; one source (the usual case) needs no locale-aware sort.
+  if (entries.length > 1) entries.sort(([a], [b]) => a.localeCompare(b));
+  for (const [source, c] of entries) {
     if (!isObj(c)) continue;
-    for (const [ver, scoreKey, vectorKey] of [['4.0', 'V40Score', 'V40Vector'], ['3', 'V3Score', 'V3Vector'], ['2.0', 'V2Score', 'V2Vector']] as const) {
-      const score = optNum(c[scoreKey], `${path}.${source}.${scoreKey}`);
+    for (const [ver, scoreKey, vectorKey] of CVSS_VERSIONS) {
+      const rawScore = c[scoreKey];
+      const score = typeof rawScore === 'number' && Number.isFinite(rawScore) ? rawScore : rawScore === undefined ? undefined : optNum(rawScore, `${path}.CVSS.${source}.${scoreKey}`);
       if (score === undefined || score === 0 && !c[vectorKey]) continue;
-      const vector = optStr(c[vectorKey], `${path}.${source}.${vectorKey}`);
+      const rawVector = c[vectorKey];
+      const vector = typeof rawVector === 'string' ? rawVector : optStr(rawVector, `${path}.CVSS.${source}.${vectorKey}`);
       const version = ver === '3' ? (vector?.startsWith('CVSS:3.0') ? '3.0' : '3.1') : ver;
-      out.push({ score, version, source, ...(vector ? { vector } : {}) });
+      out.push(vector ? { score, version, source, vector } : { score, version, source });
     }
   }
   return out;
