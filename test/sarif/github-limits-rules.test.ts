@@ -56,4 +56,18 @@ describe('GitHub limit: 25,000 rules per run', () => {
     const run: Run = { tool: { driver: { name: 't', rules: manyRules(GITHUB_LIMITS.rulesPerRun) } }, results: [res('CVE-1')] };
     expect(fitGithubLimits(logOf(run)).runs[0]).toBe(run);
   });
+
+  it('a result whose rule index does not change is the same object (not copied); one that changes is a copy, the input untouched', () => {
+    const rules = manyRules(30_000);
+    const kept = res('CVE-0', { ruleIndex: 0, rule: { id: 'CVE-0', index: 0 } });
+    const moved = res('CVE-29999', { ruleIndex: 29_999 });
+    const byIdOnly = res('CVE-5');
+    const out = fitGithubLimits(logOf({ tool: { driver: { name: 't', rules } }, results: [kept, moved, byIdOnly] })).runs[0]!;
+    expect(out.tool.driver.rules!.map((r) => r.id)).toEqual(['CVE-0', 'CVE-5', 'CVE-29999']);
+    expect(out.results![0]).toBe(kept);
+    expect(out.results![2]).toBe(byIdOnly);
+    expect(out.results![1]).not.toBe(moved);
+    expect(out.results![1]!.ruleIndex).toBe(2);
+    expect(moved.ruleIndex).toBe(29_999);
+  });
 });
