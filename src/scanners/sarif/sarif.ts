@@ -92,9 +92,9 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
   const globalStrings = driver['globalMessageStrings'] as Record<string, { text?: string }> | undefined;
 
   const normalise = (res: Result, i: number) => {
-    const rp = `${path}.results[${i}]`;
-    obj(res, rp);
-    obj(res.message, `${rp}.message`);
+    // The path is only for the error (a string per result otherwise).
+    if (!isObj(res)) obj(res, `${path}.results[${i}]`);
+    if (!isObj(res.message)) obj(res.message, `${path}.results[${i}].message`);
     // Resolve the rule by id or index, and make sure the id is on the result.
     let rule: ReportingDescriptor | undefined;
     const idx = res.rule?.index ?? res.ruleIndex;
@@ -129,7 +129,7 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     res.level = levelFor(severity);
     const bag = (res.properties ??= {}) as Partial<FindingProps> & Record<string, unknown>;
     bag.severity = severity;
-    bag['security-severity'] = securitySeverity(severity, score);
+    bag['security-severity'] = score === undefined ? plainScore(severity) : securitySeverity(severity, score);
     if (native !== undefined) bag.nativeSeverity = native;
     if (origLevel && origLevel !== res.level) bag['nativeLevel'] = origLevel;
     if (unknown) bag.severityUnknown = true;
@@ -150,10 +150,8 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     if (!res.partialFingerprints?.[FINGERPRINT_KEY]) {
       const loc = res.locations[0]?.physicalLocation;
       const snippet = loc?.region?.snippet?.text ?? loc?.contextRegion?.snippet?.text;
-      res.partialFingerprints = {
-        ...(res.partialFingerprints ?? {}),
-        [FINGERPRINT_KEY]: digest([name, ruleId, loc?.artifactLocation?.uri ?? '', snippet?.trim() ?? res.message.text ?? '']),
-      };
+      // In place (the reader's own object), the key where a spread would put it.
+      (res.partialFingerprints ??= {})[FINGERPRINT_KEY] = digest([name, ruleId, loc?.artifactLocation?.uri ?? '', snippet?.trim() ?? res.message.text ?? '']);
     }
     // Secrets are redacted after the fingerprint is taken, so it still follows the same secret.
     if (bag.kind === 'secret') redactSecrets(res);
@@ -194,10 +192,6 @@ function checkStreamedResult(res: unknown, path: string, i: number): void {
 
 /** The tool's own label wins; a score is kept only when inside that label's band. */
 function severityOfSarifResult(res: Result, rule: ReportingDescriptor): { severity: Severity; score?: number; native?: string; unknown?: boolean } {
-  const numeric = (x: unknown): number | undefined => {
-    const n = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
-    return Number.isFinite(n) && n >= 0 && n <= 10 ? n : undefined;
-  };
   const rp = res.properties ?? {};
   const resultScore = numeric(rp['security-severity']);
   const ruleScore = numeric(rule.properties?.['security-severity']);
@@ -210,12 +204,28 @@ function severityOfSarifResult(res: Result, rule: ReportingDescriptor): { severi
   if (resultScore !== undefined) return { severity: severityFromScore(resultScore), score: resultScore, native: String(rp['security-severity']) };
   if (ruleScore !== undefined) return { severity: severityFromScore(ruleScore), score: ruleScore, native: String(rule.properties?.['security-severity']) };
   // CodeQL's problem.severity (error / warning / recommendation) is a level by another name.
-  const problem = [rp['problem.severity'], rule.properties?.['problem.severity']].find((w) => typeof w === 'string') as string | undefined;
+  const resultProblem = rp['problem.severity'];
+  const ruleProblem = rule.properties?.['problem.severity'];
+  const problem = typeof resultProblem === 'string' ? resultProblem : typeof ruleProblem === 'string' ? ruleProblem : undefined;
   const fromProblem = parseSeverityLabel(problem);
   if (fromProblem) return { severity: fromProblem, native: problem };
   const level = res.level ?? rule.defaultConfiguration?.level;
   // No level anywhere: SARIF's default is "warning" (§3.27.10), a defined severity, not an unknown one.
   return { severity: severityFromLevel(level), ...(level ? { native: level } : {}) };
+}
+
+/** A security-severity score, 0–10, from a number or a numeric string. */
+function numeric(x: unknown): number | undefined {
+  const n = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
+  return Number.isFinite(n) && n >= 0 && n <= 10 ? n : undefined;
+}
+
+/** securitySeverity of a severity without a score: the same few strings, made once each. */
+const PLAIN_SCORES = new Map<Severity, string>();
+function plainScore(severity: Severity): string {
+  let s = PLAIN_SCORES.get(severity);
+  if (s === undefined) PLAIN_SCORES.set(severity, (s = securitySeverity(severity, undefined)));
+  return s;
 }
 
 /** A message given by id (SARIF §3.11.10): the rule's messageStrings, then the driver's globalMessageStrings. */
