@@ -47,7 +47,18 @@ export function readLargeJson(path: string, opts: LargeJsonOptions = {}): Record
     chunkSize: opts.chunkSize ?? 4 << 20,
     split: new Set(opts.splitElementsOf ?? []),
   };
-  return readObjectAt(path, 0, limits, false);
+  return readObjectAt(path, bomLength(path), limits, false);
+}
+
+/** A UTF-8 byte-order mark (Windows tools write one) is skipped, as the whole-file reader skips it. */
+function bomLength(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(3);
+    return readSync(fd, b, 0, 3, 0) === 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** As JSON.parse does: an own property, even for "__proto__" (plain assignment would set the prototype). */

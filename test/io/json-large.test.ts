@@ -50,6 +50,12 @@ describe('readLargeJson: a top-level object read member by member, big arrays la
     );
   });
 
+  it('a UTF-8 byte-order mark is skipped, as the whole-file reader skips it', () => {
+    const value = { matches: [{ a: 'é' }, 2] };
+    const doc = readLargeJson(file(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(value))])), { chunkSize: 3, arrayInlineMax: 0 });
+    expect(materialise(doc)).toEqual(value);
+  });
+
   it('multi-byte UTF-8 across chunk boundaries, escaped quotes and brackets inside strings', () => {
     const value = { 'k"}': 'a\\"]}{[', matches: ['é€😀', { s: '\\\\', t: '"[{' }, 1, null, true, -1.5e3], tail: '😀' };
     for (const chunkSize of [1, 2, 3, 5]) {
