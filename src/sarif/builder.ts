@@ -247,7 +247,7 @@ export function toLocation(l: LocationInput): Location {
   return locationWith(l, toArtifactUri(l.uri));
 }
 
-const URI_CACHE_MAX = 100_000;
+const URI_CACHE_MAX = 10_000;
 
 /** A location with its artifact URI already encoded; `id` (relatedLocations) comes first. */
 function locationWith(l: LocationInput, uri: string, id?: number): Location {

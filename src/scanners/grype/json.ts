@@ -6,6 +6,7 @@ import { purlCore, packageKey } from '../package-id.js';
 import { arr, id as nonEmptyId, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
 import { isLazyArray } from '../lazy-array.js';
+import { ElementPath, idAt, oarr, onum, ostr, strAt, strings, type JsonPath } from '../json-path.js';
 
 function elementsOf(x: unknown, path: string): Iterable<unknown> {
   return isLazyArray(x) ? x : arr(x, path);
@@ -52,8 +53,8 @@ function convert(doc: Obj, ctx: AdapterContext): Run {
   // A LazyArray (a report over the string limit) yields its matches one at a time.
   let n = 0;
   for (const m of elementsOf(doc['matches'], '$.matches')) {
-    const path = `$.matches[${n++}]`;
-    addMatch(b, obj(m, path), path, target, undefined);
+    const path = new ElementPath('$', '.matches', n++);
+    addMatch(b, isObj(m) ? m : obj(m, String(path)), path, target, undefined);
   }
   n = 0;
   for (const m of isLazyArray(doc['ignoredMatches']) ? doc['ignoredMatches'] : optArr(doc['ignoredMatches'], '$.ignoredMatches')) {
@@ -78,62 +79,88 @@ function targetName(t: unknown): string | undefined {
   return undefined;
 }
 
-function addMatch(b: RunBuilder, m: Obj, path: string, target: string | undefined, suppression: Suppression | undefined): void {
-  const v = obj(m['vulnerability'], `${path}.vulnerability`);
-  const a = obj(m['artifact'], `${path}.artifact`);
-  const id = nonEmptyId(v['id'], `${path}.vulnerability.id`);
-  const name = str(a['name'], `${path}.artifact.name`);
-  const version = optStr(a['version'], `${path}.artifact.version`) ?? '';
-  const type = optStr(a['type'], `${path}.artifact.type`);
-  const purl = optStr(a['purl'], `${path}.artifact.purl`) || undefined;
-  const nativeSeverity = optStr(v['severity'], `${path}.vulnerability.severity`);
-  const related = optArr(m['relatedVulnerabilities'], `${path}.relatedVulnerabilities`).filter(isObj);
+function addMatch(b: RunBuilder, m: Obj, path: JsonPath, target: string | undefined, suppression: Suppression | undefined): void {
+  const v = isObj(m['vulnerability']) ? m['vulnerability'] : obj(m['vulnerability'], `${path}.vulnerability`);
+  const a = isObj(m['artifact']) ? m['artifact'] : obj(m['artifact'], `${path}.artifact`);
+  const id = idAt(v['id'], path, '.vulnerability.id');
+  const name = strAt(a['name'], path, '.artifact.name');
+  const version = ostr(a['version'], path, '.artifact.version') ?? '';
+  const type = ostr(a['type'], path, '.artifact.type');
+  const purl = ostr(a['purl'], path, '.artifact.purl') || undefined;
+  const nativeSeverity = ostr(v['severity'], path, '.vulnerability.severity');
+  const related = oarr(m['relatedVulnerabilities'], path, '.relatedVulnerabilities').filter(isObj);
 
   const fix = isObj(v['fix']) ? v['fix'] : undefined;
-  let fixedVersions = fix ? optArr(fix['versions'], `${path}.vulnerability.fix.versions`).filter((x): x is string => typeof x === 'string' && x !== '') : [];
-  const legacyFix = optStr(v['fixedInVersion'], `${path}.vulnerability.fixedInVersion`);
+  let fixedVersions = fix ? oarr(fix['versions'], path, '.vulnerability.fix.versions').filter((x): x is string => typeof x === 'string' && x !== '') : [];
+  const legacyFix = ostr(v['fixedInVersion'], path, '.vulnerability.fixedInVersion');
   if (!fixedVersions.length && legacyFix) fixedVersions = [legacyFix];
-  const fixState = normaliseFixState(fix ? optStr(fix['state'], `${path}.vulnerability.fix.state`) : legacyFix ? 'fixed' : undefined);
+  const fixState = normaliseFixState(fix ? ostr(fix['state'], path, '.vulnerability.fix.state') : legacyFix ? 'fixed' : undefined);
 
-  const cvss = [...cvssOf(v['cvss'], `${path}.vulnerability.cvss`), ...related.flatMap((r, i) => cvssOf(r['cvss'], `${path}.relatedVulnerabilities[${i}].cvss`))];
+  const cvss = cvssOf(v['cvss'], path, '.vulnerability.cvss');
+  for (let i = 0; i < related.length; i++) {
+    if (related[i]!['cvss'] === undefined || related[i]!['cvss'] === null) continue; // nothing to read (the usual case)
+    cvss.push(...cvssOf(related[i]!['cvss'], new ElementPath(path, '.relatedVulnerabilities', i), '.cvss'));
+  }
   const score = bestScore(cvss);
-  const aliases = [...new Set(related.map((r) => optStr(r['id'], `${path}.relatedVulnerabilities.id`)).filter((x): x is string => !!x && x !== id))];
-  const description =
-    optStr(v['description'], `${path}.vulnerability.description`) ??
-    related.map((r) => optStr(r['description'], `${path}.relatedVulnerabilities.description`)).find((d) => !!d);
-  const urls = optArr(v['urls'], `${path}.vulnerability.urls`).filter((u): u is string => typeof u === 'string');
-  const dataSource = optStr(v['dataSource'], `${path}.vulnerability.dataSource`);
-  const epss = Math.max(-1, ...optArr(v['epss'], `${path}.vulnerability.epss`).filter(isObj).map((e) => optNum(e['epss'], `${path}.vulnerability.epss.epss`) ?? -1));
-  const kev = optArr(v['knownExploited'], `${path}.vulnerability.knownExploited`).length > 0;
+  const aliases: string[] = [];
+  for (const r of related) {
+    const rid = ostr(r['id'], path, '.relatedVulnerabilities.id');
+    if (rid && rid !== id && !aliases.includes(rid)) aliases.push(rid);
+  }
+  let description = ostr(v['description'], path, '.vulnerability.description');
+  if (description === undefined) {
+    // Every related description is read (a wrong type is an error), the first non-empty one kept.
+    for (const r of related) {
+      const d = ostr(r['description'], path, '.relatedVulnerabilities.description');
+      if (description === undefined && d) description = d;
+    }
+  }
+  const urls = strings(v['urls'], path, '.vulnerability.urls');
+  const dataSource = ostr(v['dataSource'], path, '.vulnerability.dataSource');
+  let epss = -1;
+  for (const e of oarr(v['epss'], path, '.vulnerability.epss')) {
+    if (!isObj(e)) continue;
+    const x = onum(e['epss'], path, '.vulnerability.epss.epss') ?? -1;
+    // Math.max: a NaN cannot come from onum (finite numbers only), so > is the same.
+    if (x > epss) epss = x;
+  }
+  const kev = oarr(v['knownExploited'], path, '.vulnerability.knownExploited').length > 0;
 
-  const locations = optArr(a['locations'], `${path}.artifact.locations`).filter(isObj);
-  const locPath = (l: Obj) => optStr(l['path'], `${path}.artifact.locations.path`) ?? optStr(l['RealPath'], `${path}.artifact.locations.RealPath`);
-  const layer = (l: Obj) => optStr(l['layerID'], `${path}.artifact.locations.layerID`);
+  const locations = oarr(a['locations'], path, '.artifact.locations').filter(isObj);
+  const locPath = (l: Obj) => ostr(l['path'], path, '.artifact.locations.path') ?? ostr(l['RealPath'], path, '.artifact.locations.RealPath');
+  const layer = (l: Obj) => ostr(l['layerID'], path, '.artifact.locations.layerID');
   const primary = locations[0];
   const pkgLabel = `${name}${version ? `@${version}` : ''}`;
   const uri = (primary && locPath(primary)) || target || pkgLabel;
+  const fixedList = fixedVersions.length ? fixedVersions.join(', ') : '';
 
-  b.rule({
-    id,
-    shortDescription: description ? firstSentence(description) : `${id} in ${name}`,
-    fullDescription: description,
-    help: [description, fixedVersions.length ? `Fixed in: ${fixedVersions.join(', ')}` : undefined, ...urls].filter(Boolean).join('\n\n'),
-    helpUri: dataSource?.startsWith('http') ? dataSource : urls[0],
-    tags: ['vulnerability'],
-  });
+  if (b.hasRule(id)) {
+    // The first declaration wins: a repeat only adds its tags, so its description is not built.
+    b.rule({ id, tags: ['vulnerability'] });
+  } else {
+    b.rule({
+      id,
+      shortDescription: description ? firstSentence(description) : `${id} in ${name}`,
+      fullDescription: description,
+      help: [description, fixedList ? `Fixed in: ${fixedList}` : undefined, ...urls].filter(Boolean).join('\n\n'),
+      helpUri: dataSource?.startsWith('http') ? dataSource : urls[0],
+      tags: ['vulnerability'],
+    });
+  }
+  const primaryLayer = primary && layer(primary);
   b.add({
     ruleId: id,
-    message: `${id}: ${pkgLabel}${type ? ` (${type})` : ''} is vulnerable${fixedVersions.length ? `; fixed in ${fixedVersions.join(', ')}` : fixState === 'wont-fix' ? "; the vendor won't fix" : '; no fix available'}`,
+    message: `${id}: ${pkgLabel}${type ? ` (${type})` : ''} is vulnerable${fixedList ? `; fixed in ${fixedList}` : fixState === 'wont-fix' ? "; the vendor won't fix" : '; no fix available'}`,
     severity: parseSeverityLabel(nativeSeverity),
     nativeSeverity,
     score,
     location: {
       uri,
-      message: primary && layer(primary) ? `layer ${layer(primary)}` : undefined,
+      message: primaryLayer ? `layer ${primaryLayer}` : undefined,
       logicalName: pkgLabel,
       logicalKind: 'package',
     },
-    relatedLocations: locations.slice(1).map((l) => ({ uri: locPath(l) ?? uri, message: layer(l) ? `layer ${layer(l)}` : undefined })),
+    relatedLocations: locations.length > 1 ? locations.slice(1).map((l) => ({ uri: locPath(l) ?? uri, message: layer(l) ? `layer ${layer(l)}` : undefined })) : undefined,
     identity: [id, type, name, uri],
     properties: {
       vulnerabilityId: id,
@@ -152,22 +179,31 @@ function addMatch(b: RunBuilder, m: Obj, path: string, target: string | undefine
   });
 }
 
-function cvssOf(x: unknown, path: string): CvssScore[] {
-  return optArr(x, path)
-    .filter(isObj)
-    .flatMap((c) => {
-      const metrics = isObj(c['metrics']) ? c['metrics'] : {};
-      const score = optNum(metrics['baseScore'], `${path}.metrics.baseScore`);
-      if (score === undefined) return [];
-      const out: CvssScore = { score };
-      const version = optStr(c['version'], `${path}.version`);
-      const vector = optStr(c['vector'], `${path}.vector`);
-      const source = optStr(c['source'], `${path}.source`);
-      if (version) out.version = version;
-      if (vector) out.vector = vector;
-      if (source) out.source = source;
-      return [out];
-    });
+function cvssOf(x: unknown, path: JsonPath, suffix: string): CvssScore[] {
+  const out: CvssScore[] = [];
+  for (const c of oarr(x, path, suffix)) {
+    if (!isObj(c)) continue;
+    const metrics = isObj(c['metrics']) ? c['metrics'] : undefined;
+    const score = metrics ? onumIn(metrics['baseScore'], path, suffix, '.metrics.baseScore') : undefined;
+    if (score === undefined) continue;
+    const cv: CvssScore = { score };
+    const version = ostrIn(c['version'], path, suffix, '.version');
+    const vector = ostrIn(c['vector'], path, suffix, '.vector');
+    const source = ostrIn(c['source'], path, suffix, '.source');
+    if (version) cv.version = version;
+    if (vector) cv.vector = vector;
+    if (source) cv.source = source;
+    out.push(cv);
+  }
+  return out;
+}
+
+// Two-piece suffixes, joined only for an error.
+function ostrIn(x: unknown, path: JsonPath, suffix: string, key: string): string | undefined {
+  return typeof x === 'string' || x === undefined || x === null ? ostr(x, path, '') : ostr(x, path, `${suffix}${key}`);
+}
+function onumIn(x: unknown, path: JsonPath, suffix: string, key: string): number | undefined {
+  return (typeof x === 'number' && Number.isFinite(x)) || x === undefined || x === null ? onum(x, path, '') : onum(x, path, `${suffix}${key}`);
 }
 
 /** The newest CVSS version's highest base score. */

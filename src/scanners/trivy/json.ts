@@ -6,6 +6,7 @@ import { bestScore, firstSentence } from '../grype/json.js';
 import { packageKey, purlCore } from '../package-id.js';
 import { arr, id as nonEmptyId, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
+import { ElementPath, idAt, ostr, strAt, strings, type JsonPath } from '../json-path.js';
 
 /**
  * Trivy `--format json`: SchemaVersion 2, reports without SchemaVersion, the pre-0.20 bare
@@ -212,51 +213,6 @@ function addVuln(b: RunBuilder, v: Obj, path: JsonPath, ctx: ResultCtx, suppress
     },
     suppressions: suppression ? [suppression] : undefined,
   });
-}
-
-/**
- * A JSON path for error messages, made into a string only when one is reported: a 100k-finding
- * report would otherwise build millions of path strings that no error ever reads.
- */
-type JsonPath = string | ElementPath;
-class ElementPath {
-  constructor(private readonly parent: string, private readonly key: string, private readonly index: number) {}
-  toString(): string {
-    return `${this.parent}${this.key}[${this.index}]`;
-  }
-}
-
-/** optStr(x, `${path}${suffix}`), the path built only for an error. */
-function ostr(x: unknown, path: JsonPath, suffix: string): string | undefined {
-  if (typeof x === 'string') return x;
-  if (x === undefined || x === null) return undefined;
-  return optStr(x, `${path}${suffix}`);
-}
-
-/** nonEmptyId(x, `${path}${suffix}`), the path built only for an error. */
-function idAt(x: unknown, path: JsonPath, suffix: string): string {
-  return typeof x === 'string' && x.trim() !== '' ? x : nonEmptyId(x, `${path}${suffix}`);
-}
-
-/** str(x, `${path}${suffix}`), the path built only for an error. */
-function strAt(x: unknown, path: JsonPath, suffix: string): string {
-  return typeof x === 'string' ? x : str(x, `${path}${suffix}`);
-}
-
-/** The strings of an optional array (other elements ignored), the path built only for an error. */
-function strings(x: unknown, path: JsonPath, suffix: string): string[] {
-  if (x === undefined || x === null) return [];
-  const xs = Array.isArray(x) ? x : optArr(x, `${path}${suffix}`);
-  let out: string[] | undefined;
-  for (let i = 0; i < xs.length; i++) {
-    if (typeof xs[i] !== 'string') {
-      out ??= xs.slice(0, i) as string[];
-      continue;
-    }
-    out?.push(xs[i] as string);
-  }
-  // All strings (the usual case): a copy still, so the caller owns the array it keeps in properties.
-  return out ?? (xs.slice() as string[]);
 }
 
 const GHSA_ID = /\b(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/;
