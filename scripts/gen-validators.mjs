@@ -53,9 +53,13 @@ async function loadSchemas() {
  * was compiled with at run time before, so the errors (and the messages built from them) are the same.
  * `formats`: function formats (uri, date-time) are imported from ajv-formats' full mode at run time.
  */
+// ajv marks `unicode` deprecated (it keeps working; were it dropped, the code-point count comes back, still correct).
+const logger = { log: console.log, warn: (...a) => (String(a[0]).includes('option unicode') ? undefined : console.warn(...a)), error: console.error };
+
 function modules(s) {
   const sarifAjv = () => {
-    const ajv = new Ajv({ allErrors: false, strict: false, code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
+    const unicode = !onlyNonEmptyLimits(s.sarifStructuralSchema) || !onlyNonEmptyLimits(s.runShape);
+    const ajv = new Ajv({ allErrors: false, strict: false, unicode, logger, code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
     addFormats(ajv);
     return ajv;
   };
@@ -67,13 +71,36 @@ function modules(s) {
   // No formats: the config loader never added any (the config schema uses none). Sections as functions of
   // their own (hoisted, inlineRefs: false): profiles repeat policy/scanners, and V8 compiles a function only
   // when a configuration has that section, instead of one 420 KB function at every start.
-  const config = new Ajv({ allErrors: true, strict: false, verbose: true, inlineRefs: false, code: { source: true, esm: true } });
+  const config = new Ajv({ allErrors: true, strict: false, verbose: true, inlineRefs: false, unicode: !onlyNonEmptyLimits(s.configSchema), logger, code: { source: true, esm: true } });
   config.addSchema(hoistSections(s.configSchema), 'config');
   return [
     { name: 'sarif-structural', from: 'src/sarif/structural-schema.ts', code: standaloneCode(structural, { validateStructural: 'structural' }), exports: ['validateStructural'] },
     { name: 'sarif-input-shape', from: 'src/scanners/sarif/input-shape-schema.ts', code: standaloneCode(shapes, { validateInputRun: 'input', validateOutputRun: 'output' }), exports: ['validateInputRun', 'validateOutputRun'] },
     { name: 'config', from: 'src/config/schema.ts', code: standaloneCode(config, { validateConfig: 'config' }), exports: ['validateConfig'] },
   ];
+}
+
+/**
+ * True when the schema's only string length limits are `minLength` 0 or 1: a string's `.length` and its
+ * length in code points (what ajv counts by default, walking the whole string) are then zero together,
+ * so ajv's `unicode: false` checks the same thing in constant time (the SARIF output's messages are long:
+ * ~130 ms of a 100,000-finding check). Any other limit keeps the code-point count.
+ */
+export function onlyNonEmptyLimits(schema) {
+  let ok = true;
+  const schemaNode = (node) => {
+    if (Array.isArray(node)) return node.forEach(schemaNode);
+    if (!ok || !node || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'enum' || k === 'const' || k === 'default' || k === 'examples') continue;
+      if (k === 'maxLength' || (k === 'minLength' && v !== 0 && v !== 1)) ok = false;
+      // Maps of names to schemas (a property may well be named "maxLength" or "properties").
+      else if (k === 'properties' || k === 'patternProperties' || k === 'definitions' || k === '$defs' || k === 'dependencies') Object.values(v ?? {}).forEach(schemaNode);
+      else schemaNode(v);
+    }
+  };
+  schemaNode(schema);
+  return ok;
 }
 
 /**

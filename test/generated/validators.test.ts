@@ -69,6 +69,20 @@ describe('precompiled validators (src/generated, scripts/gen-validators.mjs)', (
     fc.assert(fc.property(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (ms) => same(validateStructural, reference, mutate(log, ms))), { numRuns: RUNS });
   });
 
+  it('string lengths: .length only where every limit is minLength 0/1 (then it agrees with the code-point count)', async () => {
+    const gen = (await import(join(root, 'scripts', 'gen-validators.mjs') as string)) as { onlyNonEmptyLimits: (s: object) => boolean };
+    expect(gen.onlyNonEmptyLimits(sarifStructuralSchema)).toBe(true);
+    expect(gen.onlyNonEmptyLimits(configSchema)).toBe(true);
+    expect(gen.onlyNonEmptyLimits({ properties: { a: { type: 'string', minLength: 2 } } })).toBe(false);
+    expect(gen.onlyNonEmptyLimits({ items: { maxLength: 3 } })).toBe(false);
+    // A property named maxLength, or a default holding one, is no limit.
+    expect(gen.onlyNonEmptyLimits({ properties: { maxLength: { type: 'string', minLength: 1 } }, default: { maxLength: 1 } })).toBe(true);
+    expect(gen.onlyNonEmptyLimits({ properties: { properties: { type: 'string', maxLength: 3 } } })).toBe(false);
+    // An astral character is one code point and two UTF-16 units: non-empty either way.
+    const input = compiled(runShape, { formats: true });
+    for (const name of ['', '\u{1F600}', 'a']) same(validateInputRun, input, { tool: { driver: { name } } });
+  });
+
   it("secgate run's warm-up log is valid, so it reaches the whole validator (not its first check only)", () => {
     expect(warmUpSarifValidator()).toBe(true);
   });
