@@ -173,19 +173,19 @@ export class RunBuilder {
   }
 
   /**
-   * toLocation with this run's artifact URIs memoised: a large report names few distinct paths
-   * (one lock file, one image) for many findings. Only the string is shared, never an object.
+   * toLocation, reusing the previous artifact URI when the path repeats: findings come grouped
+   * by target (a lock file, an image), so consecutive ones mostly share it. Only the string is
+   * shared, never an object.
    */
   private location(l: LocationInput, id?: number): Location {
-    let uri = this.uris.get(l.uri);
-    if (uri === undefined) {
-      uri = toArtifactUri(l.uri);
-      // Bounded: a report with a distinct path per finding must not grow a second copy of them all.
-      if (this.uris.size < URI_CACHE_MAX) this.uris.set(l.uri, uri);
+    if (l.uri !== this.lastPath) {
+      this.lastPath = l.uri;
+      this.lastUri = toArtifactUri(l.uri);
     }
-    return locationWith(l, uri, id);
+    return locationWith(l, this.lastUri, id);
   }
-  private readonly uris = new Map<string, string>();
+  private lastPath: string | undefined;
+  private lastUri = '';
 
   /** Mark this run's scanner as failed (still a run in the log: the gate fails closed on it). */
   failed(message: string, exitCode?: number): void {
@@ -246,8 +246,6 @@ export class RunBuilder {
 export function toLocation(l: LocationInput): Location {
   return locationWith(l, toArtifactUri(l.uri));
 }
-
-const URI_CACHE_MAX = 10_000;
 
 /** A location with its artifact URI already encoded; `id` (relatedLocations) comes first. */
 function locationWith(l: LocationInput, uri: string, id?: number): Location {

@@ -232,8 +232,14 @@ function normaliseFixState(s: string | undefined): string | undefined {
 
 export function firstSentence(s: string): string {
   const one = foldSpace(s);
-  const m = /^(.{20,200}?[.!?])(\s|$)/.exec(one);
-  return (m ? m[1]! : one.slice(0, 200)) || one;
+  // What /^(.{20,200}?[.!?])(\s|$)/ finds, without a regex: the first '.', '!' or '?' at index
+  // 20…200 followed by the end or white space (after folding, a space is the only white space).
+  const last = Math.min(200, one.length - 1);
+  for (let i = 20; i <= last; i++) {
+    const c = one.charCodeAt(i);
+    if ((c === 46 || c === 33 || c === 63) && (i + 1 === one.length || one.charCodeAt(i + 1) === 32)) return one.slice(0, i + 1);
+  }
+  return one.slice(0, 200) || one;
 }
 
 /** s.replace(/\s+/g, ' ').trim(), skipping the replace when there is nothing to fold (the usual case). */
