@@ -158,6 +158,7 @@ export function applyWaivers(log: Log, waivers: readonly Waiver[], opts: WaiverO
       );
     }
   }
+  if (!waivers.length) return []; // nothing to apply: no walk over the results
   const matched = new Array<number>(waivers.length).fill(0);
   const candidatesFor = indexByLiteralId(waivers);
   for (const { run, result } of eachResult(log)) {

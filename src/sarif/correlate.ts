@@ -38,8 +38,8 @@ export function correlate(log: Log): void {
         nodeOf.push(first);
         const aliases = p.aliases ?? [];
         for (const alias of aliases) classes.union(first, classes.add(`vuln|${pkg}|${alias.toUpperCase()}`));
-        const bare = withoutVersion(pkg);
-        if (bare === pkg || pkg.endsWith('@')) {
+        if (!hasVersion(pkg)) {
+          const bare = withoutVersion(pkg);
           for (const id of [p.vulnerabilityId, ...aliases]) {
             const name = `name|${bare}|${id.toUpperCase()}`;
             versionless.add(name);
@@ -60,8 +60,8 @@ export function correlate(log: Log): void {
         const p = props(result);
         if (!(p.vulnerabilityId && (p.purl || p.packageName))) continue;
         const pkg = packageKey(p);
+        if (!hasVersion(pkg)) continue;
         const bare = withoutVersion(pkg);
-        if (bare === pkg || pkg.endsWith('@')) continue;
         for (const id of [p.vulnerabilityId, ...(p.aliases ?? [])]) {
           const name = `name|${bare}|${id.toUpperCase()}`;
           if (versionless.has(name)) classes.union(first, classes.add(name));
@@ -139,6 +139,18 @@ class KeyClasses {
     const r = this.find(n);
     return (this.guids[r] ??= guidFrom(this.keys[r]!));
   }
+}
+
+/** Does the package key name a version ("…@1.2.3"; not "…@", which npm audit's versionless key ends with)? */
+function hasVersion(pkg: string): boolean {
+  const at = versionAt(pkg);
+  return at >= 0 && at < pkg.length - 1;
+}
+
+/** Where the version's "@" is, or -1 (an "@" right after the type is a scope, not a version). */
+function versionAt(pkg: string): number {
+  const at = pkg.lastIndexOf('@');
+  return at > pkg.indexOf('/') + 1 ? at : -1;
 }
 
 /** "pkg:npm/@scope/name@1.2.3" → "pkg:npm/@scope/name" (an "@" right after the type is a scope, not a version). */
