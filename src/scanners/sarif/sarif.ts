@@ -112,6 +112,8 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     // ruleIndex indexes tool.driver.rules (§3.27.6): one that points elsewhere (the rule lives in
     // an extension, or the index is stale) would mislead every consumer, so it is dropped.
     if (res.ruleIndex !== undefined && rules[res.ruleIndex] !== rule) delete res.ruleIndex;
+    // The rule's own string when equal: the parsed copy on each result is then garbage, not kept.
+    if (rule.id === ruleId) res.ruleId = rule.id;
 
     const { severity, score, native, unknown } = severityOfSarifResult(res, rule);
     const prev = ruleSeverity.get(rule);
@@ -131,7 +133,7 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     bag.severity = severity;
     bag['security-severity'] = score === undefined ? plainScore(severity) : securitySeverity(severity, score);
     if (native !== undefined) bag.nativeSeverity = native;
-    if (origLevel && origLevel !== res.level) bag['nativeLevel'] = origLevel;
+    if (origLevel && origLevel !== res.level) bag['nativeLevel'] = LEVEL_WORDS.get(origLevel) ?? origLevel; // one string, not one per result
     if (unknown) bag.severityUnknown = true;
     bag.kind = typeof bag.kind === 'string' && (TOOL_KINDS as readonly string[]).includes(bag.kind) ? bag.kind : kind;
     let ruleCwes = cweTagsOf.get(rule);
@@ -142,10 +144,11 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     }
     if (Array.isArray(bag.tags)) bag.tags = uniq(['security', bag.kind as string, ...bag.tags.filter((t) => typeof t === 'string'), ...ruleCwes]);
     else {
-      // No tags of its own (the common case): the rule's list, made once per rule and kind, copied.
+      // No tags of its own (the common case): the rule's list, made once per rule and kind and
+      // shared by its results (frozen: an array per result was ~80 bytes × millions in a streamed log).
       let known = plainTagsOf.get(rule);
-      if (known?.kind !== bag.kind) plainTagsOf.set(rule, (known = { kind: bag.kind as string, tags: uniq(['security', bag.kind as string, ...ruleCwes]) }));
-      bag.tags = known.tags.slice();
+      if (known?.kind !== bag.kind) plainTagsOf.set(rule, (known = { kind: bag.kind as string, tags: Object.freeze(uniq(['security', bag.kind as string, ...ruleCwes])) as string[] }));
+      bag.tags = known.tags;
     }
     if (!res.partialFingerprints?.[FINGERPRINT_KEY]) {
       const loc = res.locations[0]?.physicalLocation;
@@ -213,6 +216,8 @@ function severityOfSarifResult(res: Result, rule: ReportingDescriptor): { severi
   // No level anywhere: SARIF's default is "warning" (§3.27.10), a defined severity, not an unknown one.
   return { severity: severityFromLevel(level), ...(level ? { native: level } : {}) };
 }
+
+const LEVEL_WORDS = new Map(['none', 'note', 'warning', 'error'].map((l) => [l, l]));
 
 /** A security-severity score, 0–10, from a number or a numeric string. */
 function numeric(x: unknown): number | undefined {
