@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { Ajv, _ } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -57,25 +57,23 @@ async function loadSchemas() {
 const logger = { log: console.log, warn: (...a) => (String(a[0]).includes('option unicode') ? undefined : console.warn(...a)), error: console.error };
 
 function modules(s) {
-  const sarifAjv = () => {
-    const unicode = !onlyNonEmptyLimits(s.sarifStructuralSchema) || !onlyNonEmptyLimits(s.runShape);
-    const ajv = new Ajv({ allErrors: false, strict: false, unicode, logger, code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
-    addFormats(ajv);
-    return ajv;
-  };
-  const structural = sarifAjv();
-  structural.addSchema(s.sarifStructuralSchema, 'structural');
-  const shapes = sarifAjv();
-  shapes.addSchema(s.runShape, 'input');
-  shapes.addSchema(s.outputShape, 'output');
+  // The three SARIF validators in one module, their large subschemas hoisted into functions of their own
+  // (inlineRefs: false): the output shape is the structural schema's run, so they share its code (324 KB of
+  // generated code → ~135 KB, all of it on the path of every check). With allErrors: false each still stops
+  // at the first error; only the errors' schemaPath differs, which nothing reads.
+  const { $id: _ownId, ...structural } = s.sarifStructuralSchema;
+  const sarifSchema = hoistSections({ $id: 'secgate-sarif', properties: { structural, input: s.runShape, output: s.outputShape } });
+  const sarif = new Ajv({ allErrors: false, strict: false, inlineRefs: false, unicode: !onlyNonEmptyLimits(sarifSchema), logger, code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
+  addFormats(sarif);
+  sarif.addSchema(sarifSchema);
   // No formats: the config loader never added any (the config schema uses none). Sections as functions of
   // their own (hoisted, inlineRefs: false): profiles repeat policy/scanners, and V8 compiles a function only
   // when a configuration has that section, instead of one 420 KB function at every start.
   const config = new Ajv({ allErrors: true, strict: false, verbose: true, inlineRefs: false, unicode: !onlyNonEmptyLimits(s.configSchema), logger, code: { source: true, esm: true } });
   config.addSchema(hoistSections(s.configSchema), 'config');
+  const sarifExports = { validateStructural: 'secgate-sarif#/properties/structural', validateInputRun: 'secgate-sarif#/properties/input', validateOutputRun: 'secgate-sarif#/properties/output' };
   return [
-    { name: 'sarif-structural', from: 'src/sarif/structural-schema.ts', code: standaloneCode(structural, { validateStructural: 'structural' }), exports: ['validateStructural'] },
-    { name: 'sarif-input-shape', from: 'src/scanners/sarif/input-shape-schema.ts', code: standaloneCode(shapes, { validateInputRun: 'input', validateOutputRun: 'output' }), exports: ['validateInputRun', 'validateOutputRun'] },
+    { name: 'sarif', from: 'src/sarif/structural-schema.ts and src/scanners/sarif/input-shape-schema.ts', code: standaloneCode(sarif, sarifExports), exports: Object.keys(sarifExports) },
     { name: 'config', from: 'src/config/schema.ts', code: standaloneCode(config, { validateConfig: 'config' }), exports: ['validateConfig'] },
   ];
 }
@@ -178,7 +176,15 @@ export async function generateValidators() {
 /** Write the files whose content changed (concurrent builds then do not rewrite them); the stale ones. */
 export async function writeValidators({ check = false } = {}) {
   const stale = [];
-  for (const [file, content] of await generateValidators()) {
+  const files = await generateValidators();
+  // A module no longer generated (renamed, merged) is stale too: removed.
+  for (const name of existsSync(GENERATED_DIR) ? readdirSync(GENERATED_DIR) : []) {
+    const file = join(GENERATED_DIR, name);
+    if (files.has(file)) continue;
+    stale.push(relative(root, file));
+    if (!check) rmSync(file);
+  }
+  for (const [file, content] of files) {
     if (existsSync(file) && readFileSync(file, 'utf8') === content) continue;
     stale.push(relative(root, file));
     if (!check) {

@@ -2,7 +2,7 @@ import type { Log } from 'sarif';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
-import { validateStructural } from '../generated/sarif-structural.js';
+import { validateStructural } from '../generated/sarif.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its type is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: unknown) => unknown;

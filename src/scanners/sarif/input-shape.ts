@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { ShapeError } from '../shape.js';
 // The schemas are in input-shape-schema.ts; scripts/gen-validators.mjs precompiles them (no compile at run time).
-import { validateInputRun as input, validateOutputRun as output } from '../../generated/sarif-input-shape.js';
+import { validateInputRun as input, validateOutputRun as output } from '../../generated/sarif.js';
 
 /** Throw a ShapeError at the first place `run` does not have the shape secgate reads. */
 export function checkInputRun(run: unknown, path: string): void {
