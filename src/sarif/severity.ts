@@ -79,7 +79,18 @@ export function securitySeverity(s: Severity, score?: number): string {
  */
 export function parseSeverityLabel(label: unknown): Severity | undefined {
   if (typeof label !== 'string') return undefined;
-  switch (label.trim().toLowerCase()) {
+  // A report repeats a handful of spellings ("High", "CRITICAL") once per finding: remember them
+  // instead of trimming and lower-casing each (a bounded memo, so odd labels cannot grow it).
+  const known = LABELS.get(label);
+  if (known !== undefined || LABELS.has(label)) return known;
+  const severity = severityOfWord(label.trim().toLowerCase());
+  if (LABELS.size < 256) LABELS.set(label, severity);
+  return severity;
+}
+const LABELS = new Map<string, Severity | undefined>();
+
+function severityOfWord(word: string): Severity | undefined {
+  switch (word) {
     case 'critical': case 'blocker': case 'urgent':
       return 'critical';
     case 'high': case 'error': case 'important': case 'severe':

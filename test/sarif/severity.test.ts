@@ -62,3 +62,22 @@ describe('RunBuilder severities', () => {
     expect(rule.properties).toMatchObject({ severity: 'critical', 'security-severity': '9.5' });
   });
 });
+
+describe('parseSeverityLabel memo', () => {
+  // The word table as it reads without the memo: the same answer on a first and a repeated call.
+  const WORDS: Record<string, Severity> = { critical: 'critical', blocker: 'critical', urgent: 'critical', high: 'high', error: 'high', important: 'high', severe: 'high', medium: 'medium', moderate: 'medium', warning: 'medium', major: 'medium', warn: 'medium', low: 'low', minor: 'low', negligible: 'low', note: 'low', recommendation: 'low', info: 'info', informational: 'info', information: 'info', none: 'info', trivial: 'info' };
+  const expected = (s: string): Severity | undefined => (Object.hasOwn(WORDS, s.trim().toLowerCase()) ? WORDS[s.trim().toLowerCase()] : undefined);
+  const label = fc.oneof(
+    fc.tuple(fc.constantFrom(...Object.keys(WORDS), 'unknown', '', '__proto__', 'constructor'), fc.constantFrom('', ' ', '\t'), fc.boolean()).map(([w, pad, up]) => `${pad}${up ? w.toUpperCase() : w}${pad}`),
+    fc.string({ maxLength: 12 }),
+  );
+
+  it('first and repeated calls agree with the word table, past the memo bound too (property)', () => {
+    fc.assert(
+      fc.property(fc.array(label, { maxLength: 40 }), (labels) => {
+        for (const l of [...labels, ...labels]) expect(parseSeverityLabel(l)).toBe(expected(l));
+      }),
+      { numRuns: fuzzRuns(300) },
+    );
+  });
+});
