@@ -21,14 +21,17 @@ export const wazuhAlerts: Adapter = {
   kind: 'runtime',
   input: 'text',
   detect(text) {
-    const d = firstLineDoc(text);
-    return isObj(d) && isObj(d['rule']) && 'level' in d['rule'] && (isObj(d['agent']) || isObj(d['manager']) || isObj(d['decoder']));
+    return looksLikeAlert(firstLineDoc(text));
   },
   toRuns(text, ctx) {
     if (typeof text !== 'string') throw new ShapeError('$', 'expected the text of alerts.json');
     return [convert(text, ctx)];
   },
 };
+
+function looksLikeAlert(d: unknown): boolean {
+  return isObj(d) && isObj(d['rule']) && 'level' in d['rule'] && (isObj(d['agent']) || isObj(d['manager']) || isObj(d['decoder']));
+}
 
 /** A file holding a single alert parses as JSON: the same adapter, reached through JSON detection. */
 export const wazuhAlert: Adapter = {
@@ -37,10 +40,9 @@ export const wazuhAlert: Adapter = {
   kind: 'runtime',
   input: 'json',
   detect(doc) {
-    // The parsed document itself: stringifying it to reuse the text check serialised every
-    // JSON report (63 MB for a 200k-result SARIF log) just to answer "no".
-    const d = doc as Record<string, unknown>;
-    return isObj(d) && isObj(d['rule']) && 'level' in d['rule'] && (isObj(d['agent']) || isObj(d['manager']) || isObj(d['decoder']));
+    // The parsed document itself: stringifying it for the text check serialised every JSON
+    // report (63 MB for a 200k-result SARIF log) just to answer "no".
+    return looksLikeAlert(doc);
   },
   toRuns(doc, ctx) {
     return [convert(JSON.stringify(obj(doc, '$')), ctx)];
