@@ -11,10 +11,18 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // SECGATE_OUTDIR: build somewhere else than dist/ (beside it, so ../rules and ../schema resolve), e.g.
 // to benchmark one change while another build runs.
 const outdir = process.env.SECGATE_OUTDIR ? join(root, process.env.SECGATE_OUTDIR) : join(root, 'dist');
-rmSync(outdir, { recursive: true, force: true });
+// The precompiled JSON Schema validators (src/generated/) follow the schemas: a local build regenerates
+// stale ones (to commit); in CI (CI set) a stale one fails the build, so a schema edit pushed without its
+// regenerated validators is caught even though the test suite runs after a build.
+const ci = Boolean(process.env.CI) && process.env.CI !== 'false';
+const stale = await writeValidators({ check: ci });
+if (ci && stale.length) {
+  console.error(`build: stale generated validators: ${stale.join(', ')} — run \`npm run gen\` and commit them`);
+  process.exit(1);
+}
+for (const file of stale) console.error(`build: regenerated ${file} (commit it)`);
 
-// The precompiled JSON Schema validators (src/generated/) follow the schemas: regenerated when stale.
-for (const file of await writeValidators()) console.error(`build: regenerated ${file}`);
+rmSync(outdir, { recursive: true, force: true });
 
 // Some CommonJS dependencies call require(); give the ESM bundles one.
 const banner = { js: "import { createRequire as __secgateCreateRequire } from 'node:module'; const require = __secgateCreateRequire(import.meta.url);" };
