@@ -164,6 +164,9 @@ function stringEnd(buf: Buffer, i: number, st: Str): number {
   }
 }
 
+/** Elements parsed together, at most about this many bytes of them. */
+const BATCH_BYTES = 64 << 10;
+
 const isWs = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 const enum S {
@@ -384,6 +387,14 @@ function* elementsAt(path: string, start: number, lim: Limits, split: boolean): 
             }
             elemStart = -1;
             big = false;
+            // Small batches: their elements are handed on (and dropped) before the young
+            // generation fills; a 4 MB batch outlived scavenges and was copied to the old space.
+            if (batchEnd - batchStart >= BATCH_BYTES) {
+              flush();
+              const ready = out;
+              out = [];
+              yield* ready;
+            }
           } else if (b === 0x2c || needElement) throw new LargeJsonError(`is not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(b))} in an array)`, at);
           needElement = b === 0x2c;
           if (b === 0x5d) {

@@ -50,6 +50,14 @@ describe('readLargeJson: a top-level object read member by member, big arrays la
     );
   });
 
+  it('arrays of many elements, read in several parse batches within one window and across windows', () => {
+    const value = { matches: Array.from({ length: 3000 }, (_, i) => ({ i, s: `é${'x'.repeat(i % 200)}"\\`, a: [i, { b: null }] })), after: true };
+    for (const chunkSize of [4093, 1 << 20]) {
+      const doc = readLargeJson(file(JSON.stringify(value, null, 1)), { chunkSize, arrayInlineMax: 0 });
+      expect(materialise(doc)).toEqual(value);
+    }
+  });
+
   it('a UTF-8 byte-order mark is skipped, as the whole-file reader skips it', () => {
     const value = { matches: [{ a: 'é' }, 2] };
     const doc = readLargeJson(file(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(value))])), { chunkSize: 3, arrayInlineMax: 0 });
