@@ -99,7 +99,7 @@ const result = fc
     message: { text: 'm' },
     ...(uri ? { locations: [{ physicalLocation: { artifactLocation: { uri }, ...(line ? { region: { startLine: line } } : {}) } }] } : {}),
     ...(fp ? { partialFingerprints: { [FINGERPRINT_KEY]: fp } } : {}),
-    properties: { severity: 'high', 'security-severity': '8.0', ...properties },
+    properties: { severity: 'high', 'security-severity': '8.0', ...(properties as Record<string, unknown>) },
   }));
 const logOf = fc.array(fc.tuple(fc.constantFrom('grype', 'trivy', 'npm audit'), fc.array(result, { maxLength: 8 })), { maxLength: 3 }).map(
   (runs): Log => ({ version: '2.1.0', runs: runs.map(([name, results]): Run => ({ tool: { driver: { name } }, results })) }),
