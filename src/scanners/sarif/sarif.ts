@@ -145,9 +145,11 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     if (Array.isArray(bag.tags)) bag.tags = uniq(['security', bag.kind as string, ...bag.tags.filter((t) => typeof t === 'string'), ...ruleCwes]);
     else {
       // No tags of its own (the common case): the rule's list, made once per rule and kind and
-      // shared by its results (frozen: an array per result was ~80 bytes × millions in a streamed log).
+      // shared by its results (an array per result was ~80 bytes × millions in a streamed log).
+      // Not frozen: `secgate run` redacts a run in place (runners/redact.ts redactDeep), writing
+      // every array element back, the same value for every result that shares the list.
       let known = plainTagsOf.get(rule);
-      if (known?.kind !== bag.kind) plainTagsOf.set(rule, (known = { kind: bag.kind as string, tags: Object.freeze(uniq(['security', bag.kind as string, ...ruleCwes])) as string[] }));
+      if (known?.kind !== bag.kind) plainTagsOf.set(rule, (known = { kind: bag.kind as string, tags: uniq(['security', bag.kind as string, ...ruleCwes]) }));
       bag.tags = known.tags;
     }
     if (!res.partialFingerprints?.[FINGERPRINT_KEY]) {

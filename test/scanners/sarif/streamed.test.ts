@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPlainPath } from '../../../src/scanners/sarif/sarif.js';
 import { isUriReference } from '../../../src/sarif/uri.js';
+import { parseReport } from '../../../src/io/read-report.js';
+import { redactDeep } from '../../../src/runners/redact.js';
 import fc from 'fast-check';
 import { fuzzRuns } from '../../helpers/fuzz.js';
 import { runCli } from '../../helpers/cli.js';
@@ -63,6 +65,17 @@ describe('secgate check: a streamed SARIF log gives the same log as one read who
       expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
       expect(r.stderr, name).toContain(name);
     }
+  });
+});
+
+describe('results that share values (a rule\'s tag list) stay writable', () => {
+  it('secgate run redacts a SARIF run in place: every result, shared tag lists included', () => {
+    const path = FIXTURES[0]!;
+    const { runs } = parseReport({ path }, readFileSync(path, 'utf8'), { unknownSeverity: 'medium' });
+    const results = runs.flatMap((r) => r.results ?? []);
+    expect(results.length).toBeGreaterThan(1);
+    const redacted = redactDeep(runs, (s) => s.replaceAll('security', 'SECURITY'));
+    for (const r of redacted.flatMap((x) => x.results ?? [])) expect(r.properties?.['tags']?.[0]).toBe('SECURITY');
   });
 });
 
