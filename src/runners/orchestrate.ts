@@ -108,8 +108,9 @@ async function runJob(job: Job, root: string, opts: OrchestrateOptions, progress
 function withTimeout<T>(p: Promise<T>, signal: AbortSignal, job: Job): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
-      // Give exec's own kill-and-report a moment to produce the precise message first.
-      setTimeout(() => reject(abortError(signal, job)), 3000).unref?.();
+      // Give exec's own kill-and-report (a process-group kill, `docker rm --force`) time to produce the
+      // precise message first: on a loaded CI machine 3 s was not always enough.
+      setTimeout(() => reject(abortError(signal, job)), 10_000).unref?.();
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
