@@ -145,16 +145,10 @@ export function addAlert(b: RunBuilder, a: ZapAlert, seen: Map<string, number>):
   const heading = `${oneLine(a.name)} (${riskWord ?? 'unknown risk'}${confWord ? `, confidence ${confWord}` : ''}) at `;
   const noInstances = a.instances.length ? '' : ' (the report lists no instances)';
   const rank = a.confidence !== undefined ? RANK_OF_CONFIDENCE[a.confidence] : undefined;
-  const urls = urlCacheOf(seen);
   const wascProp = wasc ? `WASC-${wasc}` : undefined;
   const instances = a.instances.length ? a.instances : [undefined];
   for (const inst of instances) {
-    const raw = inst?.uri || a.site || '';
-    let facts = urls.get(raw);
-    if (!facts) {
-      facts = urlFacts(raw);
-      urls.set(raw, facts);
-    }
+    const facts = urlFacts(inst?.uri || a.site || '');
     const { url, stable } = facts;
     const method = inst?.method || undefined;
     const param = inst?.param || undefined;
@@ -204,14 +198,6 @@ interface UrlFacts {
   stable: string;
   reference: string;
   line: string;
-}
-
-/** Per run (keyed by the run's fingerprint counter): a report names the same URL in many alerts. */
-const URL_CACHES = new WeakMap<Map<string, number>, Map<string, UrlFacts>>();
-function urlCacheOf(seen: Map<string, number>): Map<string, UrlFacts> {
-  let cache = URL_CACHES.get(seen);
-  if (!cache) URL_CACHES.set(seen, (cache = new Map()));
-  return cache;
 }
 
 /** Exported for the test that it agrees with stableUrl and uriReference called one by one. */
