@@ -68,11 +68,19 @@ export function redactDeep<T>(value: T, redact: Redactor): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return redact(v);
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = walk(v[i]);
+      // Assign only what changed: adapters share one array or string among many results (and
+      // could freeze them), so an unconditional write-back would throw or copy for nothing.
+      for (let i = 0; i < v.length; i++) {
+        const w = walk(v[i]);
+        if (w !== v[i]) v[i] = w;
+      }
       return v;
     }
     if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) (v as Record<string, unknown>)[k] = walk(x);
+      for (const [k, x] of Object.entries(v)) {
+        const w = walk(x);
+        if (w !== x) (v as Record<string, unknown>)[k] = w;
+      }
       return v;
     }
     return v;
