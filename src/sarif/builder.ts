@@ -157,7 +157,8 @@ export class RunBuilder {
     }
     properties['tags'] = resultTags(kind, f.tags);
     const result: Result = {
-      ruleId: f.ruleId,
+      // The rule's own id string (the same text): a streamed report's results then keep no copy of it.
+      ruleId: entry.rule.id,
       level: levelFor(severity),
       message: { text: oneLineOrText(f.message) || f.ruleId },
       locations: [this.location(f.location)],
@@ -266,7 +267,11 @@ function locationWith(l: LocationInput, uri: string, id?: number): Location {
   return loc;
 }
 
-/** uniq(['security', kind, ...tags]) without the copies in the common case (no extra tags). */
+/**
+ * uniq(['security', kind, ...tags]) without the copies in the common case (no extra tags). A new
+ * array for each result, never a shared one: redaction (runners/redact.ts) rewrites the strings of
+ * a run in place, arrays included.
+ */
 function resultTags(kind: string, tags: readonly string[] | undefined): string[] {
   if (!tags?.length) return kind === 'security' ? ['security'] : ['security', kind];
   return uniq(['security', kind, ...tags]);
