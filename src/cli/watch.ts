@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { ConfigError, ReportError, SecgateError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { sarifChunks } from '../report/sarif.js';
 import { parseReport } from '../io/read-report.js';
 import { gate } from '../pipeline.js';
 import { exitCodeFor } from '../policy/verdict.js';
@@ -116,7 +117,8 @@ async function evaluate(sources: Source[], config: Config, statePath: string, op
   const { fresh, next } = diffSeen(state, current);
   const outcomes = await actionsAfterGate(log, config, opts, ctx, fresh);
   // The same output check writes: within GitHub code scanning's upload limits.
-  if (opts.sarif) await writeFileAtomic(resolve(ctx.cwd, opts.sarif), `${JSON.stringify(fitGithubLimits(log), null, 2)}\n`);
+  // The same writer as check: bidi/C1 characters escaped, in pieces, lines layout for big logs.
+  if (opts.sarif) await writeFileAtomic(resolve(ctx.cwd, opts.sarif), sarifChunks(fitGithubLimits(log), 'auto'));
   await recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: 'watch', flag: opts.history, config });
   const evaluations = state.evaluations + 1;
   // The state is saved only after the actions ran: a crash before this re-evaluates (at least once), never skips.

@@ -100,6 +100,18 @@ describe('secgate watch', () => {
     expect(calls()).toHaveLength(1); // nothing new after the first evaluation
   });
 
+  it('--sarif is written like check writes it: bidi overrides and C1 controls from an alert are escaped', async () => {
+    const { dir, alerts } = project();
+    // A hostile agent name (it reaches the SARIF log) carrying a right-to-left override and a C1 CSI.
+    writeFileSync(alerts, readFileSync(alerts, 'utf8').replace('"name":"web-01"', '"name":"web-\\u202e10-bew\\u009b31m"'));
+    const r = await runCli(['watch', '--once', '--sarif', 'latest.sarif', alerts], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
+    expect(r.code, r.stderr).toBe(1);
+    const text = readFileSync(join(dir, 'latest.sarif'), 'utf8');
+    expect(text).toContain('web-\\u202e10-bew');
+    expect(text).not.toMatch(/[\u202e\u009b]/);
+    expect(JSON.stringify(JSON.parse(text))).toContain('web-\u202e10-bew\u009b31m');
+  });
+
   it('intervals and complete lines', () => {
     expect(parseInterval('15m')).toBe(900_000);
     expect(parseInterval('1h')).toBe(3_600_000);
