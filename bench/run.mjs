@@ -114,8 +114,8 @@ if (ONLY.has('check')) {
   else {
     say('### `secgate check` on large inputs vs `JSON.stringify(JSON.parse(readFileSync(f)))`');
     say();
-    say('| input | size | secgate check | floor | ratio (≤ 2.5×) | check peak RSS | RSS / input (≤ 4×) |');
-    say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    say('| input | size | secgate check | floor | ratio (≤ 2.5×) | check peak RSS | RSS / input (≤ 4×) | floor peak RSS | SARIF written |');
+    say('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     results.groups.check = [];
     for (const f of inputs) {
       const name = f.split('/').pop();
@@ -125,8 +125,9 @@ if (ONLY.has('check')) {
       ]);
       const ratio = sg.medianMs / floor.medianMs;
       const rssRatio = sg.medianRssMb / mb(f);
-      results.groups.check.push({ input: name, inputMb: mb(f), secgate: sg, floor, ratio, rssRatio, outputMb: existsSync(join(work, `${name}.sarif`)) ? mb(join(work, `${name}.sarif`)) : undefined });
-      say(`| ${name} | ${mb(f).toFixed(0)} MB | ${sg.failed ? `FAILED (${sg.error})` : `${ms(sg.medianMs)} (${ms(sg.minMs)} … ${ms(sg.maxMs)})`} | ${ms(floor.medianMs)} | **${ratio.toFixed(2)}×** ${verdict(ratio <= 2.5)} | ${sg.medianRssMb.toFixed(0)} MB | ${rssRatio.toFixed(1)}× ${verdict(rssRatio <= 4)} |`);
+      const outputMb = existsSync(join(work, `${name}.sarif`)) ? mb(join(work, `${name}.sarif`)) : undefined;
+      results.groups.check.push({ input: name, inputMb: mb(f), secgate: sg, floor, ratio, rssRatio, outputMb });
+      say(`| ${name} | ${mb(f).toFixed(0)} MB | ${sg.failed ? `FAILED (${sg.error})` : `${ms(sg.medianMs)} (${ms(sg.minMs)} … ${ms(sg.maxMs)})`} | ${ms(floor.medianMs)} | **${ratio.toFixed(2)}×** ${verdict(ratio <= 2.5)} | ${sg.medianRssMb.toFixed(0)} MB | ${rssRatio.toFixed(1)}× ${verdict(rssRatio <= 4)} | ${floor.medianRssMb.toFixed(0)} MB (${(floor.medianRssMb / mb(f)).toFixed(1)}×) | ${outputMb === undefined ? '—' : `${outputMb.toFixed(0)} MB`} |`);
     }
     say();
   }
@@ -134,8 +135,8 @@ if (ONLY.has('check')) {
 
 // 3. Beyond V8's 512 MB string limit: one run (it takes minutes), peak RSS against the input size.
 if (ONLY.has('huge')) {
-  const files = readdirSync(OUT).filter((f) => /^grype-huge.*\.json$/.test(f)).sort();
-  if (!files.length) say(`(huge: no grype-huge*.json in ${OUT}: run \`node bench/generate.mjs --huge\`)\n`);
+  const files = readdirSync(OUT).filter((f) => /^(grype|sarif)-huge.*\.(json|sarif)$/.test(f)).sort();
+  if (!files.length) say(`(huge: no grype-huge*.json / sarif-huge*.sarif in ${OUT}: run \`node bench/generate.mjs --huge\` / \`--huge-sarif\`)\n`);
   else {
     say('### Inputs beyond the 512 MB string limit (streamed; one run each)');
     say();
