@@ -56,6 +56,11 @@ export class OutputError extends SecgateError {
   override readonly name = 'OutputError';
 }
 
+/** The machine's limits stopped the gate (memory): it could not decide, so it does not pass. */
+export class ResourceError extends SecgateError {
+  override readonly name = 'ResourceError';
+}
+
 export function isSecgateError(e: unknown): e is SecgateError {
   return e instanceof SecgateError;
 }

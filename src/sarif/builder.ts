@@ -1,5 +1,6 @@
 import type { Result, Run, ReportingDescriptor, Location, Suppression } from 'sarif';
 import { digest } from './hash.js';
+import { guardHeap } from '../io/heap-guard.js';
 import { isUri, toArtifactUri } from './uri.js';
 import { levelFor, maxSeverity, securitySeverity, type Severity } from './severity.js';
 import type { FindingProps, ToolKind } from './props.js';
@@ -126,6 +127,7 @@ export class RunBuilder {
   }
 
   add(f: FindingInput): void {
+    guardHeap();
     let entry = this.rules.get(f.ruleId);
     if (!entry) {
       this.rule({ id: f.ruleId, shortDescription: f.ruleId });

@@ -10,6 +10,7 @@ import { toWellFormed } from '../../text/escape.js';
 import { checkInputRun, checkOutputRun } from './input-shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
 import { isLazyArray } from '../lazy-array.js';
+import { guardHeap } from '../../io/heap-guard.js';
 
 /**
  * SARIF 2.1.0 from any tool (Semgrep, CodeQL, gitleaks, Grype's/Trivy's/ZAP's own SARIF…).
@@ -164,6 +165,7 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
   if (lazy) {
     let i = 0;
     for (const res of lazy) {
+      guardHeap();
       checkStreamedResult(res, path, i);
       normalise(res as Result, i);
       results.push(res as Result);
