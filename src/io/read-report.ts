@@ -39,7 +39,7 @@ export async function readReport(input: ReportInput, opts: ReadOptions): Promise
   try {
     const { size } = await stat(input.path);
     const forced = input.format ? adapterById(input.format) : undefined;
-    // Big: streamed when its format streams (Grype, SARIF); otherwise read whole below, if it fits a string.
+    // Big: streamed when its format streams (Grype, Trivy, SARIF); otherwise read whole below, if it fits a string.
     const streamed = size > (opts.streamAbove ?? STREAM_ABOVE) && (!forced || forced.input === 'json') ? readLargeReport(input, opts, size) : undefined;
     if (streamed) return streamed;
     buf = await readFile(input.path);
@@ -61,7 +61,7 @@ export async function readReport(input: ReportInput, opts: ReadOptions): Promise
 }
 
 /** Adapters that iterate a LazyArray (src/scanners/lazy-array.ts) where the bulk of their format is. */
-const STREAMING_FORMATS = new Set(['grype', 'sarif']);
+const STREAMING_FORMATS = new Set(['grype', 'sarif', 'trivy']);
 
 /** V8's longest string, in UTF-16 units: a file of more bytes can never be decoded whole. */
 const MAX_STRING = 0x1fffffe8;
@@ -77,8 +77,9 @@ function readLargeReport(input: ReportInput, opts: ReadOptions, size: number): R
   let doc: Record<string, unknown>;
   try {
     // Arrays over a quarter of the threshold are read lazily (all of them when a test sets it to 0).
-    // SARIF's bulk is nested, each run's `results`: big runs are read member by member.
-    doc = readLargeJson(path, { arrayInlineMax: Math.min(16 * 2 ** 20, Math.floor((opts.streamAbove ?? STREAM_ABOVE) / 4)), splitElementsOf: ['runs'] });
+    // SARIF's bulk is nested, each run's `results`, and Trivy's each Result's `Vulnerabilities`
+    // (and its other finding lists): big runs and big Results are read member by member.
+    doc = readLargeJson(path, { arrayInlineMax: Math.min(16 * 2 ** 20, Math.floor((opts.streamAbove ?? STREAM_ABOVE) / 4)), splitElementsOf: ['runs', 'Results'] });
   } catch (e) {
     if (fitsString && e instanceof LargeJsonError) return undefined;
     throw largeJsonFailure(path, e);
@@ -88,7 +89,7 @@ function readLargeReport(input: ReportInput, opts: ReadOptions, size: number): R
   const adapter = forced ?? adapters.find((a) => a.input === 'json' && safeDetect(a, doc));
   if (!adapter || !STREAMING_FORMATS.has(adapter.id)) {
     if (fitsString) return undefined;
-    throw new ReportError(path, `is too large to read whole (${Math.round(size / 2 ** 20)} MiB, past the longest string Node can hold) and not a format secgate streams${describeShape(doc)}`, 'secgate streams Grype JSON and SARIF at this size; split the scan (per image or per directory) into smaller reports');
+    throw new ReportError(path, `is too large to read whole (${Math.round(size / 2 ** 20)} MiB, past the longest string Node can hold) and not a format secgate streams${describeShape(doc)}`, 'secgate streams Grype JSON, Trivy JSON and SARIF at this size; split the scan (per image or per directory) into smaller reports');
   }
   return convertDocument(input, adapter, doc, doc, forced, opts);
 }

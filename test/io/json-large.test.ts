@@ -215,7 +215,7 @@ describe('secgate check: a streamed Grype report gives the same log as one read 
     expect(r.stderr).toMatch(/grype\.json.*truncated/);
   });
 
-  it('a big report of a format that does not stream (Trivy JSON, ZAP XML, Wazuh NDJSON) is read whole, as before: same log', async () => {
-    for (const f of ['trivy.json', 'zap-xml-plus.xml', 'semgrep.sarif', 'zap-single-site.json']) await both(join(import.meta.dirname, '..', '..', 'fixtures', 'reports', f));
+  it('big reports of other formats (ZAP XML and JSON, which do not stream; SARIF, which does) give the same log as read whole', async () => {
+    for (const f of ['zap-xml-plus.xml', 'semgrep.sarif', 'zap-single-site.json']) await both(join(import.meta.dirname, '..', '..', 'fixtures', 'reports', f));
   });
 });

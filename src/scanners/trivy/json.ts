@@ -7,6 +7,15 @@ import { packageKey, purlCore } from '../package-id.js';
 import { arr, id as nonEmptyId, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
 import { ElementPath, idAt, ostr, strAt, strings, type JsonPath } from '../json-path.js';
+import { isLazyArray } from '../lazy-array.js';
+
+/**
+ * An optional array of a report, or the LazyArray that stands for it when the report is streamed
+ * (src/io/json-large.ts: `Results`, and each big Result's finding lists, are read element by element).
+ */
+function elementsOf(x: unknown, path: string): Iterable<unknown> {
+  return isLazyArray(x) ? x : optArr(x, path);
+}
 
 /**
  * Trivy `--format json`: SchemaVersion 2, reports without SchemaVersion, the pre-0.20 bare
@@ -29,7 +38,7 @@ export const trivyJson: Adapter = {
     if ('SchemaVersion' in doc && ('Results' in doc || 'ArtifactName' in doc)) return true;
     // A k8s report: ClusterName, and its resource lists (all omitted when the cluster had nothing to report).
     if (typeof doc['ClusterName'] === 'string' && !['Results', 'Matches', 'runs'].some((k) => k in doc)) return true;
-    return Array.isArray(doc['Results']) && 'ArtifactName' in doc;
+    return (Array.isArray(doc['Results']) || isLazyArray(doc['Results'])) && 'ArtifactName' in doc;
   },
   toRuns(doc, ctx) {
     return [convert(doc, ctx)];
@@ -76,19 +85,28 @@ function convert(doc: unknown, ctx: AdapterContext): Run {
       ['Misconfigurations', d['Misconfigurations']],
     ];
     for (const [key, list] of groups) {
-      optArr(list, `$.${key}`).forEach((res, i) => {
-        const path = `$.${key}[${i}]`;
+      let i = 0;
+      for (const res of elementsOf(list, `$.${key}`)) {
+        const path = `$.${key}[${i++}]`;
         const r = obj(res, path);
         const resource = [optStr(r['Namespace'], `${path}.Namespace`), optStr(r['Kind'], `${path}.Kind`), optStr(r['Name'], `${path}.Name`)].filter(Boolean).join('/');
         // trivy could not scan this resource (image pull failed, …): its findings are missing, say so.
         const error = optStr(r['Error'], `${path}.Error`);
         if (error) b.notify('warning', `trivy could not scan ${resource || 'a resource'}: ${error}`);
-        optArr(r['Results'], `${path}.Results`).forEach((x, j) => addResult(b, obj(x, `${path}.Results[${j}]`), `${path}.Results[${j}]`, { ...scope, resource }));
-      });
+        let j = 0;
+        for (const x of elementsOf(r['Results'], `${path}.Results`)) {
+          const at = `${path}.Results[${j++}]`;
+          addResult(b, obj(x, at), at, { ...scope, resource });
+        }
+      }
     }
     return b.build();
   }
-  optArr(d['Results'], '$.Results').forEach((r, i) => addResult(b, obj(r, `$.Results[${i}]`), `$.Results[${i}]`, scope));
+  let i = 0;
+  for (const r of elementsOf(d['Results'], '$.Results')) {
+    const at = `$.Results[${i++}]`;
+    addResult(b, obj(r, at), at, scope);
+  }
   return b.build();
 }
 
@@ -97,17 +115,29 @@ function addResult(b: RunBuilder, r: Obj, path: string, scope: Scope): void {
   const cls = optStr(r['Class'], `${path}.Class`);
   const type = optStr(r['Type'], `${path}.Type`);
   const ctx: ResultCtx = { target, cls, type, scope };
-  const vulns = optArr(r['Vulnerabilities'], `${path}.Vulnerabilities`);
-  for (let i = 0; i < vulns.length; i++) {
-    const at = new ElementPath(path, '.Vulnerabilities', i);
-    const v = vulns[i];
+  let i = 0;
+  for (const v of elementsOf(r['Vulnerabilities'], `${path}.Vulnerabilities`)) {
+    const at = new ElementPath(path, '.Vulnerabilities', i++);
     addVuln(b, isObj(v) ? v : obj(v, String(at)), at, ctx);
   }
-  optArr(r['Misconfigurations'], `${path}.Misconfigurations`).forEach((m, i) => addMisconfig(b, obj(m, `${path}.Misconfigurations[${i}]`), `${path}.Misconfigurations[${i}]`, ctx));
-  optArr(r['Secrets'], `${path}.Secrets`).forEach((s, i) => addSecret(b, obj(s, `${path}.Secrets[${i}]`), `${path}.Secrets[${i}]`, ctx));
-  optArr(r['Licenses'], `${path}.Licenses`).forEach((l, i) => addLicense(b, obj(l, `${path}.Licenses[${i}]`), `${path}.Licenses[${i}]`, ctx));
-  optArr(r['ExperimentalModifiedFindings'], `${path}.ExperimentalModifiedFindings`).forEach((x, i) => {
-    const p = `${path}.ExperimentalModifiedFindings[${i}]`;
+  i = 0;
+  for (const m of elementsOf(r['Misconfigurations'], `${path}.Misconfigurations`)) {
+    const at = `${path}.Misconfigurations[${i++}]`;
+    addMisconfig(b, obj(m, at), at, ctx);
+  }
+  i = 0;
+  for (const s of elementsOf(r['Secrets'], `${path}.Secrets`)) {
+    const at = `${path}.Secrets[${i++}]`;
+    addSecret(b, obj(s, at), at, ctx);
+  }
+  i = 0;
+  for (const l of elementsOf(r['Licenses'], `${path}.Licenses`)) {
+    const at = `${path}.Licenses[${i++}]`;
+    addLicense(b, obj(l, at), at, ctx);
+  }
+  i = 0;
+  for (const x of elementsOf(r['ExperimentalModifiedFindings'], `${path}.ExperimentalModifiedFindings`)) {
+    const p = `${path}.ExperimentalModifiedFindings[${i++}]`;
     const mf = obj(x, p);
     const status = optStr(mf['Status'], `${p}.Status`) ?? 'ignored';
     const statement = optStr(mf['Statement'], `${p}.Statement`);
@@ -124,7 +154,7 @@ function addResult(b: RunBuilder, r: Obj, path: string, scope: Scope): void {
     else if (ftype.startsWith('misconf')) addMisconfig(b, finding, `${p}.Finding`, ctx, suppression);
     else if (ftype.startsWith('secret')) addSecret(b, finding, `${p}.Finding`, ctx, suppression);
     else addLicense(b, finding, `${p}.Finding`, ctx, suppression);
-  });
+  }
 }
 
 interface ResultCtx {
