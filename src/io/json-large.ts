@@ -47,7 +47,7 @@ export function readLargeJson(path: string, opts: LargeJsonOptions = {}): Record
     chunkSize: opts.chunkSize ?? 4 << 20,
     split: new Set(opts.splitElementsOf ?? []),
   };
-  return readObjectAt(path, bomLength(path), limits, false);
+  return readObjectAt(path, bomLength(path), limits, false)[0];
 }
 
 /** A UTF-8 byte-order mark (Windows tools write one) is skipped, as the whole-file reader skips it. */
@@ -115,6 +115,12 @@ class Window {
       this.base = end;
     }
     return true;
+  }
+
+  /** Goes on from file offset `to` (past what another reader already read), with nothing kept. */
+  seek(to: number): void {
+    this.buf = Buffer.alloc(0);
+    this.base = to;
   }
 
   close(): void {
@@ -186,8 +192,9 @@ const enum S {
  * Pass 1: the object that starts at `from`, member by member. Each member's value is parsed alone;
  * an array over the inline limit becomes a LazyArray (its bytes are skipped, not kept). `nested`:
  * the object is an element of a lazy array and ends at its closing brace, not at the end of the file.
+ * Returns the object and the file offset just past it.
  */
-function readObjectAt(path: string, from: number, lim: Limits, nested: boolean): Record<string, unknown> {
+function readObjectAt(path: string, from: number, lim: Limits, nested: boolean): [Record<string, unknown>, number] {
   const doc: Record<string, unknown> = {};
   const w = new Window(path, lim.chunkSize, from);
   const st = newStr();
@@ -277,7 +284,7 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
         case S.CommaOrEnd:
           if (b === 0x7d && state !== S.Key) {
             state = S.After;
-            if (nested) return doc;
+            if (nested) return [doc, at + 1];
           } else if (state === S.CommaOrEnd && b === 0x2c) state = S.Key;
           else if (state !== S.CommaOrEnd && b === 0x22) {
             state = S.InKey;
@@ -305,7 +312,7 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
     w.close();
   }
   if (state !== S.After || nested) throw truncated(w.end);
-  return doc;
+  return [doc, w.end];
 }
 
 /** A LazyArray over the array at `start`; its first element is read now, for format detection. */
@@ -329,7 +336,7 @@ function* elementsAt(path: string, start: number, lim: Limits, split: boolean): 
   let batchEnd = -1; // file offset just past the last complete element of the batch
   let elemStart = -1; // file offset of the element being read; -1 between elements
   let elemIsObject = false;
-  let big = false; // split: the element being read is over the limit (its bytes are not kept)
+  let afterBig = false; // split: a big element was just read by readObjectAt; a comma or "]" must follow
   let needElement = false; // after a comma
   let out: unknown[] = [];
   let i = 0;
@@ -350,9 +357,21 @@ function* elementsAt(path: string, start: number, lim: Limits, split: boolean): 
           yield* ready;
         }
         const end = w.end;
-        if (split && elemStart >= 0 && elemIsObject && end - elemStart > lim.inlineMax) big = true;
-        if (elemStart >= 0 && !big && end - elemStart > lim.memberMax) throw new LargeJsonError(`an array element is over ${Math.round(lim.memberMax / 2 ** 20)} MB`, elemStart);
-        if (!w.more(elemStart >= 0 && !big ? elemStart : end)) throw truncated(end);
+        if (split && elemStart >= 0 && elemIsObject && end - elemStart > lim.inlineMax) {
+          // A big object (a SARIF run, a Trivy Result): read member by member from its start, and go
+          // on after it — scanning the rest of it here first would read it twice in each pass.
+          const [element, after] = readObjectAt(path, elemStart, lim, true);
+          out.push(element);
+          elemStart = -1;
+          afterBig = true;
+          depth = 1;
+          Object.assign(st, newStr());
+          w.seek(after);
+          i = 0;
+          continue;
+        }
+        if (elemStart >= 0 && end - elemStart > lim.memberMax) throw new LargeJsonError(`an array element is over ${Math.round(lim.memberMax / 2 ** 20)} MB`, elemStart);
+        if (!w.more(elemStart >= 0 ? elemStart : end)) throw truncated(end);
         i = end - w.base;
         continue;
       }
@@ -377,16 +396,16 @@ function* elementsAt(path: string, start: number, lim: Limits, split: boolean): 
       if (depth === 1) {
         if (isWs(b)) continue;
         if (b === 0x2c || b === 0x5d) {
-          if (elemStart >= 0) {
-            if (big || (split && elemIsObject && at - elemStart > lim.inlineMax)) {
+          if (afterBig) afterBig = false;
+          else if (elemStart >= 0) {
+            if (split && elemIsObject && at - elemStart > lim.inlineMax) {
               flush();
-              out.push(readObjectAt(path, elemStart, lim, true));
+              out.push(readObjectAt(path, elemStart, lim, true)[0]);
             } else {
               if (batchStart < 0) batchStart = elemStart;
               batchEnd = at;
             }
             elemStart = -1;
-            big = false;
             // Small batches: their elements are handed on (and dropped) before the young
             // generation fills; a 4 MB batch outlived scavenges and was copied to the old space.
             if (batchEnd - batchStart >= BATCH_BYTES) {
@@ -405,6 +424,7 @@ function* elementsAt(path: string, start: number, lim: Limits, split: boolean): 
           continue;
         }
         if (b === 0x7d) throw new LargeJsonError('is not valid JSON (unexpected "}" in an array)', at);
+        if (afterBig) throw new LargeJsonError(`is not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(b))} after an array element)`, at);
         if (elemStart < 0) {
           elemStart = at;
           elemIsObject = b === 0x7b;

@@ -18,16 +18,17 @@ const file = (text: string | Buffer) => {
 };
 /** The document with every LazyArray read out (iterated twice: each pass reads the file again). */
 const materialise = (doc: Record<string, unknown>) => {
-  const out: Record<string, unknown> = {};
+  // Object.fromEntries: a "__proto__" member stays an own property, as JSON.parse makes it.
+  const out: [string, unknown][] = [];
   for (const [k, v] of Object.entries(doc)) {
     if (isLazyArray(v)) {
       const once = [...v];
       expect([...v]).toEqual(once);
       expect(v.head).toEqual(once.slice(0, 1));
-      out[k] = once;
-    } else out[k] = v;
+      out.push([k, once]);
+    } else out.push([k, v]);
   }
-  return out;
+  return Object.fromEntries(out);
 };
 
 describe('readLargeJson: a top-level object read member by member, big arrays lazily', () => {
@@ -173,6 +174,43 @@ describe('readLargeJson: SARIF-like nesting, runs split member by member, result
           const got = deepMaterialise(readLargeJson(file(t), { chunkSize: 5, arrayInlineMax: 0, splitElementsOf: ['runs'] }));
           // Whatever it reads is what JSON.parse reads: damage is never silently accepted.
           expect(got).toEqual(parsed);
+        } catch (e) {
+          if (!(e instanceof LargeJsonError)) throw e;
+          expect(parsed === undefined || typeof parsed !== 'object' || Array.isArray(parsed)).toBe(true);
+        }
+      }),
+      { numRuns: fuzzRuns(500) },
+    );
+  });
+});
+
+describe('readLargeJson: Trivy reports (big Results read member by member)', () => {
+  const report = (vulns: number) =>
+    JSON.stringify({ SchemaVersion: 2, ArtifactName: 'a', Results: [{ Target: 't', Vulnerabilities: Array.from({ length: vulns }, (_, i) => ({ VulnerabilityID: `CVE-${i}`, Title: 'é"}]\\' })), Secrets: [{ RuleID: 'r' }] }, { Target: 'small' }], Trailer: { n: 1 } }, null, 1);
+
+  it('a big Result that spans reads is the same document, whatever the read size', () => {
+    const text = report(30);
+    for (const chunkSize of [3, 17, 64, 4096]) {
+      const doc = readLargeJson(file(text), { chunkSize, arrayInlineMax: 200, splitElementsOf: ['runs', 'Results'] });
+      const first = [...(doc['Results'] as Iterable<Record<string, unknown>>)][0]!;
+      expect(isLazyArray(first['Vulnerabilities'])).toBe(true);
+      expect(deepMaterialise(doc)).toEqual(JSON.parse(text));
+    }
+  });
+
+  it('damaged reports: a LargeJsonError or what JSON.parse reads, never another exception', () => {
+    const base = report(6);
+    fc.assert(
+      fc.property(fc.nat(base.length), fc.constantFrom('', '"', '{', '}', '[', ']', ',', ':', '\\', 'x', ' 1'), fc.boolean(), fc.constantFrom(0, 40), (at, insert, cut, inlineMax) => {
+        const t = cut ? base.slice(0, at) : base.slice(0, at) + insert + base.slice(at + 1);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(t);
+        } catch {
+          parsed = undefined;
+        }
+        try {
+          expect(deepMaterialise(readLargeJson(file(t), { chunkSize: 7, arrayInlineMax: inlineMax, splitElementsOf: ['runs', 'Results'] }))).toEqual(parsed);
         } catch (e) {
           if (!(e instanceof LargeJsonError)) throw e;
           expect(parsed === undefined || typeof parsed !== 'object' || Array.isArray(parsed)).toBe(true);
