@@ -30,6 +30,7 @@ async function loadSchemas() {
           "export { configSchema } from './src/config/schema.ts';",
           "export { sarifStructuralSchema } from './src/sarif/structural-schema.ts';",
           "export { runShape, outputShape } from './src/scanners/sarif/input-shape-schema.ts';",
+          "export { sarifFormats } from './src/sarif/uri.ts';",
         ].join('\n'),
         resolveDir: root,
         loader: 'ts',
@@ -51,7 +52,9 @@ async function loadSchemas() {
 /**
  * One module per consumer (each loads only what it needs). The ajv options are the ones each validator
  * was compiled with at run time before, so the errors (and the messages built from them) are the same.
- * `formats`: function formats (uri, date-time) are imported from ajv-formats' full mode at run time.
+ * `formats`: the SARIF validators' formats are secgate's (src/sarif/uri.ts sarifFormats): ajv-formats' full
+ * mode but for `uri` and `uri-reference`, functions with fast paths for plain paths and http(s) URLs that
+ * accept and reject the same strings (property-tested); the generated module imports them at run time.
  */
 // ajv marks `unicode` deprecated (it keeps working; were it dropped, the code-point count comes back, still correct).
 const logger = { log: console.log, warn: (...a) => (String(a[0]).includes('option unicode') ? undefined : console.warn(...a)), error: console.error };
@@ -65,8 +68,11 @@ function modules(s) {
   // schemaPath differs, which nothing reads.
   const { $id: _ownId, ...structural } = s.sarifStructuralSchema;
   const sarifSchema = hoistSections({ $id: 'secgate-sarif', properties: { structural, input: s.runShape, output: s.outputShape } }, 1500);
-  const sarif = new Ajv({ allErrors: false, strict: false, inlineRefs: false, unicode: !onlyNonEmptyLimits(sarifSchema), logger, code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
+  // The path is relative to src/generated/ (a .ts import: esbuild and vitest resolve it, tsc does not read the .js).
+  const sarif = new Ajv({ allErrors: false, strict: false, inlineRefs: false, unicode: !onlyNonEmptyLimits(sarifSchema), logger, code: { source: true, esm: true, formats: _`require("../sarif/uri.ts").sarifFormats` } });
   addFormats(sarif);
+  // Functions, not ajv-formats' regexes (which ajv inlines into the code): the generated code calls these by name.
+  for (const [name, fn] of Object.entries(s.sarifFormats)) if (name === 'uri' || name === 'uri-reference') sarif.addFormat(name, fn);
   sarif.addSchema(sarifSchema);
   // No formats: the config loader never added any (the config schema uses none). Sections as functions of
   // their own (hoisted, inlineRefs: false): profiles repeat policy/scanners, and V8 compiles a function only
@@ -151,7 +157,7 @@ export function toEsm(code) {
   const body = code
     .replace(/^"use strict";/, '')
     .replace(/require\("([^"]+)"\)/g, (_m, spec) => {
-      const file = /\.[cm]?js$/.test(spec) ? spec : `${spec}.js`;
+      const file = /\.([cm]?js|ts)$/.test(spec) ? spec : `${spec}.js`;
       if (!imports.has(file)) imports.set(file, `__dep${imports.size}`);
       return `__cjs(${imports.get(file)})`;
     });
