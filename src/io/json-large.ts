@@ -315,12 +315,21 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
   return [doc, w.end];
 }
 
+/** A big first element read member by member: where it ends in the file. */
+interface First {
+  end: number;
+}
+
 /** A LazyArray over the array at `start`; its first element is read now, for format detection. */
 function lazyArray(path: string, start: number, lim: Limits, split: boolean): LazyArray {
-  const it = elementsAt(path, start, lim, split);
+  const first: Partial<First> = {};
+  const it = elementsAt(path, start, lim, split, undefined, first);
   const head = it.next();
   it.return(undefined); // closes the file
-  return new LazyArray(() => elementsAt(path, start, lim, split), head.done ? [] : [head.value]);
+  // A big first element (the one run of a SARIF log, the one Result of an image's Trivy report) is
+  // held as the head anyway: each iteration starts after it instead of reading it member by member again.
+  const reuse = !head.done && first.end !== undefined ? { value: head.value, end: first.end } : undefined;
+  return new LazyArray(() => elementsAt(path, start, lim, split, reuse), head.done ? [] : [head.value]);
 }
 
 /**
@@ -328,8 +337,8 @@ function lazyArray(path: string, start: number, lim: Limits, split: boolean): La
  * window are parsed together (`[` + their text + `]`: one JSON.parse per window, not per element);
  * with `split`, an object element over the inline limit is read member by member instead.
  */
-function* elementsAt(path: string, start: number, lim: Limits, split: boolean): Generator<unknown, void, undefined> {
-  const w = new Window(path, lim.chunkSize, start);
+function* elementsAt(path: string, start: number, lim: Limits, split: boolean, reuse?: { value: unknown; end: number }, first?: Partial<First>): Generator<unknown, void, undefined> {
+  const w = new Window(path, lim.chunkSize, reuse ? reuse.end : start);
   const st = newStr();
   let depth = 0; // 0 before '[', 1 inside the array, >1 inside an element
   let batchStart = -1; // file offset of the first element not parsed yet
@@ -339,6 +348,13 @@ function* elementsAt(path: string, start: number, lim: Limits, split: boolean): 
   let afterBig = false; // split: a big element was just read by readObjectAt; a comma or "]" must follow
   let needElement = false; // after a comma
   let out: unknown[] = [];
+  let count = 0; // elements handed to readObjectAt or to a batch
+  if (reuse) {
+    depth = 1;
+    afterBig = true;
+    out.push(reuse.value);
+    count = 1;
+  }
   let i = 0;
   const flush = () => {
     if (batchStart < 0) return;
@@ -361,6 +377,7 @@ function* elementsAt(path: string, start: number, lim: Limits, split: boolean): 
           // A big object (a SARIF run, a Trivy Result): read member by member from its start, and go
           // on after it — scanning the rest of it here first would read it twice in each pass.
           const [element, after] = readObjectAt(path, elemStart, lim, true);
+          if (count++ === 0 && first) first.end = after;
           out.push(element);
           elemStart = -1;
           afterBig = true;
@@ -400,8 +417,11 @@ function* elementsAt(path: string, start: number, lim: Limits, split: boolean): 
           else if (elemStart >= 0) {
             if (split && elemIsObject && at - elemStart > lim.inlineMax) {
               flush();
-              out.push(readObjectAt(path, elemStart, lim, true)[0]);
+              const [element, after] = readObjectAt(path, elemStart, lim, true);
+              if (count++ === 0 && first) first.end = after;
+              out.push(element);
             } else {
+              count++;
               if (batchStart < 0) batchStart = elemStart;
               batchEnd = at;
             }
