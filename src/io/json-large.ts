@@ -215,7 +215,16 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
         if (state === S.InValue && !dropping && end - valueStart > (valueIsArray ? lim.inlineMax : lim.memberMax)) {
           if (!valueIsArray) throw new LargeJsonError(`the member "${key.slice(0, 60)}" is over ${Math.round(lim.memberMax / 2 ** 20)} MB and not an array: secgate reads reports this large only when their bulk is one array`, valueStart);
           dropping = true;
-          set(doc, key, lazyArray(path, valueStart, lim, !nested && lim.split.has(key)));
+          const [lazy, resume] = lazyArray(path, valueStart, lim, !nested && lim.split.has(key));
+          set(doc, key, lazy);
+          if (resume !== undefined && resume > end) {
+            // Its first element, a big object, was read to its end: go on after it, inside the array.
+            w.seek(resume);
+            depth = 1;
+            Object.assign(st, newStr());
+            i = 0;
+            continue;
+          }
         }
         const keep = state === S.InKey ? keyStart : state === S.InValue && !dropping ? valueStart : end;
         if (!w.more(keep)) break;
@@ -251,7 +260,7 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
         }
         if (!dropping) {
           const size = w.base + endAt - valueStart;
-          if (valueIsArray && size > lim.inlineMax) set(doc, key, lazyArray(path, valueStart, lim, !nested && lim.split.has(key)));
+          if (valueIsArray && size > lim.inlineMax) set(doc, key, lazyArray(path, valueStart, lim, !nested && lim.split.has(key))[0]);
           else set(doc, key, parseText(buf.toString('utf8', valueStart - w.base, endAt), valueStart));
         }
         dropping = false;
@@ -320,8 +329,11 @@ interface First {
   end: number;
 }
 
-/** A LazyArray over the array at `start`; its first element is read now, for format detection. */
-function lazyArray(path: string, start: number, lim: Limits, split: boolean): LazyArray {
+/**
+ * A LazyArray over the array at `start`; its first element is read now, for format detection.
+ * With it, the file offset just past that element when it was a big object read member by member.
+ */
+function lazyArray(path: string, start: number, lim: Limits, split: boolean): [LazyArray, number | undefined] {
   const first: Partial<First> = {};
   const it = elementsAt(path, start, lim, split, undefined, first);
   const head = it.next();
@@ -329,7 +341,7 @@ function lazyArray(path: string, start: number, lim: Limits, split: boolean): La
   // A big first element (the one run of a SARIF log, the one Result of an image's Trivy report) is
   // held as the head anyway: each iteration starts after it instead of reading it member by member again.
   const reuse = !head.done && first.end !== undefined ? { value: head.value, end: first.end } : undefined;
-  return new LazyArray(() => elementsAt(path, start, lim, split, reuse), head.done ? [] : [head.value]);
+  return [new LazyArray(() => elementsAt(path, start, lim, split, reuse), head.done ? [] : [head.value]), reuse?.end];
 }
 
 /**
