@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseReport, readReport } from '../../src/io/read-report.js';
+import { parseReport, readReport, startsLikeRecords } from '../../src/io/read-report.js';
 import { ReportError } from '../../src/errors.js';
 
 const opts = { unknownSeverity: 'medium' as const };
@@ -91,4 +91,57 @@ describe('reading report files in other encodings', () => {
     writeFileSync(join(dir, 'ps.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(doc, 'utf16le')]));
     await expect(readReport({ path: join(dir, 'ps.json') }, opts)).resolves.toMatchObject({ format: 'grype' });
   });
+});
+
+// Grype and Trivy reports stream from STREAM_RECORDS_ABOVE (32 MiB), other formats from STREAM_ABOVE;
+// SECGATE_STREAM_ABOVE (opts.streamAbove) sets one limit for all. Which way a report was read shows
+// in where damage deep in its bulk is reported: a byte when streamed, a line and column when whole.
+describe('which reports are streamed by default', () => {
+  it('recognises Grype and Trivy JSON from their first member, and nothing else', () => {
+    for (const head of ['{"matches":[', '\xef\xbb\xbf{\n  "matches": [', '{"SchemaVersion": 2,', '{ "ArtifactName": "x"', '{"ClusterName":"c"']) expect(startsLikeRecords(head), head).toBe(true);
+    for (const head of ['{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[', '{"version":"2.1.0","runs":[', '{"@version":"2.17","site":[', '[{"Target":"x"}]', '{"descriptor":{}, "matches":[]}', '"matches"']) expect(startsLikeRecords(head), head).toBe(false);
+  });
+
+  const STREAM_RECORDS = 32 * 2 ** 20;
+  /** A report of `prefix` + many copies of `element` + `suffix`, past 32 MiB, with one damaged element deep inside. */
+  const big = (name: string, prefix: string, element: string, suffix: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'secgate-threshold-'));
+    const n = Math.ceil((STREAM_RECORDS + 2 ** 20) / (element.length + 1));
+    const parts = Array.from({ length: n }, () => element);
+    parts[Math.floor(n / 2)] = `${element.slice(0, -1)},}`;
+    const path = join(dir, name);
+    writeFileSync(path, `${prefix}${parts.join(',')}${suffix}`);
+    return path;
+  };
+  const failure = async (path: string, streamAbove?: number) => {
+    try {
+      await readReport({ path }, { ...opts, ...(streamAbove === undefined ? {} : { streamAbove }) });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ReportError);
+      return (e as ReportError).oneLine();
+    }
+    throw new Error('expected a ReportError');
+  };
+  const grypeMatch = JSON.stringify({ vulnerability: { id: 'CVE-2024-1', severity: 'High' }, artifact: { name: 'p', version: '1', type: 'npm' }, matchDetails: [] });
+
+  it('a Grype report over 32 MiB is streamed; SECGATE_STREAM_ABOVE above its size reads it whole', async () => {
+    const path = big('grype.json', '{"matches":[', grypeMatch, '],"descriptor":{"name":"grype"}}');
+    expect(await failure(path)).toMatch(/\(byte \d+\): is not valid JSON/);
+    expect(await failure(path, 2 ** 30)).toMatch(/\(line 1, column \d+\): is not valid JSON/);
+    rmSync(dirname(path), { recursive: true });
+  }, 60_000);
+
+  it('a Trivy report over 32 MiB is streamed', async () => {
+    const vuln = JSON.stringify({ VulnerabilityID: 'CVE-2024-1', PkgName: 'p', InstalledVersion: '1', Severity: 'HIGH' });
+    const path = big('trivy.json', '{"SchemaVersion":2,"ArtifactName":"a","Results":[{"Target":"t","Vulnerabilities":[', vuln, ']}]}');
+    expect(await failure(path)).toMatch(/\(byte \d+\): is not valid JSON/);
+    rmSync(dirname(path), { recursive: true });
+  }, 60_000);
+
+  it('a SARIF log of the same size is read whole (it streams from 256 MiB)', async () => {
+    const result = JSON.stringify({ ruleId: 'r', message: { text: 'm' } });
+    const path = big('log.sarif', '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t"}},"results":[', result, ']}]}');
+    expect(await failure(path)).toMatch(/\(line 1, column \d+\): is not valid JSON/);
+    rmSync(dirname(path), { recursive: true });
+  }, 60_000);
 });
