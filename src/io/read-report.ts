@@ -77,18 +77,19 @@ export async function readReport(input: ReportInput, opts: ReadOptions): Promise
 const RECORD_FORMATS = new Set(['grype', 'trivy']);
 
 /**
- * Whether a report looks like Grype or Trivy JSON from its first member's name (Grype writes
- * `matches` first; Trivy `SchemaVersion`, `ArtifactName` before 0.20, `ClusterName` for k8s). Only
+ * Whether a report looks like Grype or Trivy JSON from its start: its first member's name (Grype
+ * writes `matches` first; Trivy `SchemaVersion`, `ArtifactName` before 0.20, `ClusterName` for k8s),
+ * or Grype's descriptor near the top (reports re-serialised with sorted keys start with it). Only
  * picks how the file is read: both ways give the same runs, and a miss is read as before.
  */
 export function startsLikeRecords(head: string): boolean {
-  return /^(?:\xef\xbb\xbf)?\s*\{\s*"(?:matches|SchemaVersion|ArtifactName|ClusterName)"\s*:/.test(head);
+  return /^(?:\xef\xbb\xbf)?\s*\{\s*"(?:matches|SchemaVersion|ArtifactName|ClusterName)"\s*:/.test(head) || /"descriptor"\s*:\s*\{\s*"name"\s*:\s*"grype"/.test(head);
 }
 
 async function looksLikeRecords(path: string): Promise<boolean> {
   const f = await open(path, 'r');
   try {
-    const { buffer, bytesRead } = await f.read(Buffer.alloc(256), 0, 256, 0);
+    const { buffer, bytesRead } = await f.read(Buffer.alloc(1024), 0, 1024, 0);
     return startsLikeRecords(buffer.toString('latin1', 0, bytesRead));
   } finally {
     await f.close();

@@ -98,8 +98,8 @@ describe('reading report files in other encodings', () => {
 // in where damage deep in its bulk is reported: a byte when streamed, a line and column when whole.
 describe('which reports are streamed by default', () => {
   it('recognises Grype and Trivy JSON from their first member, and nothing else', () => {
-    for (const head of ['{"matches":[', '\xef\xbb\xbf{\n  "matches": [', '{"SchemaVersion": 2,', '{ "ArtifactName": "x"', '{"ClusterName":"c"']) expect(startsLikeRecords(head), head).toBe(true);
-    for (const head of ['{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[', '{"version":"2.1.0","runs":[', '{"@version":"2.17","site":[', '[{"Target":"x"}]', '{"descriptor":{}, "matches":[]}', '"matches"']) expect(startsLikeRecords(head), head).toBe(false);
+    for (const head of ['{"matches":[', '\xef\xbb\xbf{\n  "matches": [', '{"SchemaVersion": 2,', '{ "ArtifactName": "x"', '{"ClusterName":"c"', '{"descriptor":{"name":"grype","version":"0.79.3"},"source":{']) expect(startsLikeRecords(head), head).toBe(true);
+    for (const head of ['{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[', '{"version":"2.1.0","runs":[', '{"@version":"2.17","site":[', '[{"Target":"x"}]', '{"descriptor":{}, "matches":[]}', '{"descriptor":{"name":"syft"}}', '"matches"']) expect(startsLikeRecords(head), head).toBe(false);
   });
 
   const STREAM_RECORDS = 32 * 2 ** 20;
