@@ -8,6 +8,7 @@ import type { Severity } from '../sarif/severity.js';
 import { failedRun } from './failed-run.js';
 import { recordInvocation } from './invocation.js';
 import type { Job } from './plan.js';
+import { OR_MARK_OPTIONAL } from './optional-hint.js';
 import { silentProgress, type Progress } from './progress.js';
 import { makeRedactor, redactDeep } from './redact.js';
 import type { CiFacts, ProcessRecord, RunnerContext } from './types.js';
@@ -91,7 +92,8 @@ async function runJob(job: Job, root: string, opts: OrchestrateOptions, progress
     const end = opts.now();
     // A runner's message could quote a secret it was given: redact before it reaches any output.
     const redact = makeRedactor(opts.env, tokenEnvOf(job));
-    const message = redact(isSecgateError(e) ? e.oneLine() : `${job.id}: ${(e as Error)?.message ?? String(e)}`);
+    const line = isSecgateError(e) ? e.oneLine() : `${job.id}: ${(e as Error)?.message ?? String(e)}`;
+    const message = redact(job.optional ? line.replace(OR_MARK_OPTIONAL, '') : line);
     outcome = { id: job.id, ok: false, optional: job.optional, runs: [failedRun(job, message, records, start, end, opts.unknownSeverity)], error: message, ms: performance.now() - t0, findings: 0 };
   } finally {
     clearTimeout(timer);
