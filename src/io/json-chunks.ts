@@ -17,6 +17,22 @@ function* walk(value: unknown, indent: string, depth: number): Generator<string>
     yield leaf(value, indent);
     return;
   }
+  // Every element is a leaf: stringify them many at a time (one call per batch instead of one per element).
+  if (depth === 1 && Array.isArray(value) && value.length) {
+    yield '[';
+    yield* leafElements(value, indent);
+    yield `\n${indent}]`;
+    return;
+  }
+  yield* members(value, indent, (v, inner) => walk(v, inner, depth - 1));
+}
+
+/**
+ * A plain object or array as JSON.stringify(…, null, 2) writes it at `indent`: brackets, commas,
+ * keys and line breaks here, each member's own text from `member` (given the member, its indent,
+ * and its key, "*" for an array element). Keys JSON.stringify leaves out are left out.
+ */
+function* members(value: object, indent: string, member: (v: unknown, inner: string, key: string) => Iterable<string>): Generator<string> {
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) {
@@ -24,13 +40,9 @@ function* walk(value: unknown, indent: string, depth: number): Generator<string>
       return;
     }
     yield '[';
-    // Every element is a leaf: stringify them many at a time (one call per batch instead of one per element).
-    if (depth === 1) yield* leafElements(value, indent);
-    else {
-      for (let i = 0; i < value.length; i++) {
-        yield `${i ? ',' : ''}\n${inner}`;
-        yield* walk(value[i], inner, depth - 1);
-      }
+    for (let i = 0; i < value.length; i++) {
+      yield `${i ? ',' : ''}\n${inner}`;
+      yield* member(value[i], inner, '*');
     }
     yield `\n${indent}]`;
     return;
@@ -43,7 +55,7 @@ function* walk(value: unknown, indent: string, depth: number): Generator<string>
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
     yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
     first = false;
-    yield* walk(v, inner, depth - 1);
+    yield* member(v, inner, key);
   }
   yield first ? '{}' : `\n${indent}}`;
 }
@@ -130,34 +142,11 @@ function* walkLines(value: unknown, indent: string, path: string[], linePaths: r
     yield leaf(value, indent);
     return;
   }
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield '[]';
-      return;
-    }
-    yield '[';
-    for (let i = 0; i < value.length; i++) {
-      yield `${i ? ',' : ''}\n${inner}`;
-      path.push('*');
-      yield* walkLines(value[i], inner, path, linePaths);
-      path.pop();
-    }
-    yield `\n${indent}]`;
-    return;
-  }
-  const obj = value as Record<string, unknown>;
-  let first = true;
-  for (const key of Object.keys(obj)) {
-    const v = obj[key];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
-    first = false;
+  yield* members(value, indent, function* (v, inner, key) {
     path.push(key);
     yield* walkLines(v, inner, path, linePaths);
     path.pop();
-  }
-  yield first ? '{}' : `\n${indent}}`;
+  });
 }
 
 /**
