@@ -21,11 +21,12 @@ let collect: (() => void) | null | undefined = null;
 /** Count one finding read; throws ResourceError when the heap is near its limit. */
 export function guardHeap(): void {
   if (++seen % EVERY) return;
-  const limit = getHeapStatistics().heap_size_limit;
+  const stats = getHeapStatistics();
+  const limit = stats.heap_size_limit;
   // The limit counts the young generation too (3 × 16 MB semi-spaces on 64-bit): V8 aborts when the
   // old generation (--max-old-space-size) is full, long before used reaches the whole limit.
   const old = Math.max(limit - YOUNG, limit / 2);
-  if (getHeapStatistics().used_heap_size < READ_SHARE * old) return;
+  if (stats.used_heap_size < READ_SHARE * old) return;
   // Much of what is used may be garbage: collect before deciding.
   fullGc();
   const used = getHeapStatistics().used_heap_size;
@@ -34,11 +35,6 @@ export function guardHeap(): void {
     `out of memory: the ${seen.toLocaleString('en-US')} findings read so far fill ${gb(used)} of Node's ${gb(old)} heap`,
     `give Node more with NODE_OPTIONS=--max-old-space-size=${suggestMb(old)}, or gate the report in parts (one scan per image or directory)`,
   );
-}
-
-/** For tests: start counting afresh. */
-export function resetHeapGuard(): void {
-  seen = 0;
 }
 
 function fullGc(): void {

@@ -4,7 +4,6 @@ import { ScannerError } from '../errors.js';
 import { formatDuration } from './duration.js';
 import { formatCommandLine, makeRedactor, redactArgs, type Redactor } from './redact.js';
 import type { ProcessRecord, RunnerContext } from './types.js';
-import { OR_MARK_OPTIONAL } from './optional-hint.js';
 
 export interface ExecSpec {
   /** Scanner id, for messages ("grype: …"). */
@@ -140,7 +139,7 @@ export async function execScanner(spec: ExecSpec, ctx: RunnerContext): Promise<E
     throw new ScannerError(
       spec.scanner,
       `${spec.file} failed with exit code ${exitCode}${meaning ? ` (${meaning})` : ''}${lastLine(stderrTail)}`,
-      `fix the cause shown${OR_MARK_OPTIONAL}`,
+      ctx.optional ? 'fix the cause shown' : 'fix the cause shown, or mark the scanner optional: true',
       exitCode,
       stderrTail,
     );

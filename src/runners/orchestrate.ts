@@ -8,7 +8,6 @@ import type { Severity } from '../sarif/severity.js';
 import { failedRun } from './failed-run.js';
 import { recordInvocation } from './invocation.js';
 import type { Job } from './plan.js';
-import { OR_MARK_OPTIONAL } from './optional-hint.js';
 import { silentProgress, type Progress } from './progress.js';
 import { makeRedactor, redactDeep } from './redact.js';
 import type { CiFacts, ProcessRecord, RunnerContext } from './types.js';
@@ -73,6 +72,7 @@ async function runJob(job: Job, root: string, opts: OrchestrateOptions, progress
     signal: controller.signal,
     progress: (m) => progress.message(job.id, m),
     unknownSeverity: opts.unknownSeverity,
+    optional: job.optional,
     ci: opts.ci ?? {},
     now: opts.now,
     record: (r) => records.push(r),
@@ -92,8 +92,7 @@ async function runJob(job: Job, root: string, opts: OrchestrateOptions, progress
     const end = opts.now();
     // A runner's message could quote a secret it was given: redact before it reaches any output.
     const redact = makeRedactor(opts.env, tokenEnvOf(job));
-    const line = isSecgateError(e) ? e.oneLine() : `${job.id}: ${(e as Error)?.message ?? String(e)}`;
-    const message = redact(job.optional ? line.replace(OR_MARK_OPTIONAL, '') : line);
+    const message = redact(isSecgateError(e) ? e.oneLine() : `${job.id}: ${(e as Error)?.message ?? String(e)}`);
     outcome = { id: job.id, ok: false, optional: job.optional, runs: [failedRun(job, message, records, start, end, opts.unknownSeverity)], error: message, ms: performance.now() - t0, findings: 0 };
   } finally {
     clearTimeout(timer);

@@ -39,6 +39,8 @@ export interface RunnerContext {
   /** One progress line (shown on a TTY as a spinner line, in CI as a plain line). */
   progress: (message: string) => void;
   unknownSeverity: Severity;
+  /** The scanner is `optional: true`: its failure is a warning, so its error does not suggest marking it so. */
+  optional?: boolean;
   ci: CiFacts;
   now: () => Date;
   /**
