@@ -3,14 +3,11 @@ import { RunBuilder } from '../../sarif/builder.js';
 import { parseSeverityLabel } from '../../sarif/severity.js';
 import type { CvssScore } from '../../sarif/props.js';
 import { purlCore, packageKey } from '../package-id.js';
-import { arr, id as nonEmptyId, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
+import { id as nonEmptyId, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
-import { isLazyArray } from '../lazy-array.js';
+import { elementsOf, isLazyArray, optElementsOf } from '../lazy-array.js';
 import { ElementPath, idAt, oarr, onum, ostr, strAt, strings, type JsonPath } from '../json-path.js';
 
-function elementsOf(x: unknown, path: string): Iterable<unknown> {
-  return isLazyArray(x) ? x : arr(x, path);
-}
 
 /**
  * Grype `-o json` (descriptor/matches/source). Works across schema versions: the current one
@@ -57,7 +54,7 @@ function convert(doc: Obj, ctx: AdapterContext): Run {
     addMatch(b, isObj(m) ? m : obj(m, String(path)), path, target, undefined);
   }
   n = 0;
-  for (const m of isLazyArray(doc['ignoredMatches']) ? doc['ignoredMatches'] : optArr(doc['ignoredMatches'], '$.ignoredMatches')) {
+  for (const m of optElementsOf(doc['ignoredMatches'], '$.ignoredMatches')) {
     const path = `$.ignoredMatches[${n++}]`;
     const mo = obj(m, path);
     const rules = optArr(mo['appliedIgnoreRules'], `${path}.appliedIgnoreRules`).filter(isObj);

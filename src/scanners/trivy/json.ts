@@ -4,18 +4,10 @@ import { parseSeverityLabel } from '../../sarif/severity.js';
 import type { CvssScore, ToolKind } from '../../sarif/props.js';
 import { bestScore, firstSentence } from '../grype/json.js';
 import { packageKey, purlCore } from '../package-id.js';
-import { arr, id as nonEmptyId, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
+import { id as nonEmptyId, isObj, obj, optArr, optNum, optStr, str, type Obj } from '../shape.js';
 import type { Adapter, AdapterContext } from '../types.js';
 import { ElementPath, idAt, ostr, strAt, strings, type JsonPath } from '../json-path.js';
-import { isLazyArray } from '../lazy-array.js';
-
-/**
- * An optional array of a report, or the LazyArray that stands for it when the report is streamed
- * (src/io/json-large.ts: `Results`, and each big Result's finding lists, are read element by element).
- */
-function elementsOf(x: unknown, path: string): Iterable<unknown> {
-  return isLazyArray(x) ? x : optArr(x, path);
-}
+import { isLazyArray, optElementsOf } from '../lazy-array.js';
 
 /**
  * Trivy `--format json`: SchemaVersion 2, reports without SchemaVersion, the pre-0.20 bare
@@ -86,7 +78,7 @@ function convert(doc: unknown, ctx: AdapterContext): Run {
     ];
     for (const [key, list] of groups) {
       let i = 0;
-      for (const res of elementsOf(list, `$.${key}`)) {
+      for (const res of optElementsOf(list, `$.${key}`)) {
         const path = `$.${key}[${i++}]`;
         const r = obj(res, path);
         const resource = [optStr(r['Namespace'], `${path}.Namespace`), optStr(r['Kind'], `${path}.Kind`), optStr(r['Name'], `${path}.Name`)].filter(Boolean).join('/');
@@ -94,7 +86,7 @@ function convert(doc: unknown, ctx: AdapterContext): Run {
         const error = optStr(r['Error'], `${path}.Error`);
         if (error) b.notify('warning', `trivy could not scan ${resource || 'a resource'}: ${error}`);
         let j = 0;
-        for (const x of elementsOf(r['Results'], `${path}.Results`)) {
+        for (const x of optElementsOf(r['Results'], `${path}.Results`)) {
           const at = `${path}.Results[${j++}]`;
           addResult(b, obj(x, at), at, { ...scope, resource });
         }
@@ -103,7 +95,7 @@ function convert(doc: unknown, ctx: AdapterContext): Run {
     return b.build();
   }
   let i = 0;
-  for (const r of elementsOf(d['Results'], '$.Results')) {
+  for (const r of optElementsOf(d['Results'], '$.Results')) {
     const at = `$.Results[${i++}]`;
     addResult(b, obj(r, at), at, scope);
   }
@@ -116,27 +108,27 @@ function addResult(b: RunBuilder, r: Obj, path: string, scope: Scope): void {
   const type = optStr(r['Type'], `${path}.Type`);
   const ctx: ResultCtx = { target, cls, type, scope };
   let i = 0;
-  for (const v of elementsOf(r['Vulnerabilities'], `${path}.Vulnerabilities`)) {
+  for (const v of optElementsOf(r['Vulnerabilities'], `${path}.Vulnerabilities`)) {
     const at = new ElementPath(path, '.Vulnerabilities', i++);
     addVuln(b, isObj(v) ? v : obj(v, String(at)), at, ctx);
   }
   i = 0;
-  for (const m of elementsOf(r['Misconfigurations'], `${path}.Misconfigurations`)) {
+  for (const m of optElementsOf(r['Misconfigurations'], `${path}.Misconfigurations`)) {
     const at = `${path}.Misconfigurations[${i++}]`;
     addMisconfig(b, obj(m, at), at, ctx);
   }
   i = 0;
-  for (const s of elementsOf(r['Secrets'], `${path}.Secrets`)) {
+  for (const s of optElementsOf(r['Secrets'], `${path}.Secrets`)) {
     const at = `${path}.Secrets[${i++}]`;
     addSecret(b, obj(s, at), at, ctx);
   }
   i = 0;
-  for (const l of elementsOf(r['Licenses'], `${path}.Licenses`)) {
+  for (const l of optElementsOf(r['Licenses'], `${path}.Licenses`)) {
     const at = `${path}.Licenses[${i++}]`;
     addLicense(b, obj(l, at), at, ctx);
   }
   i = 0;
-  for (const x of elementsOf(r['ExperimentalModifiedFindings'], `${path}.ExperimentalModifiedFindings`)) {
+  for (const x of optElementsOf(r['ExperimentalModifiedFindings'], `${path}.ExperimentalModifiedFindings`)) {
     const p = `${path}.ExperimentalModifiedFindings[${i++}]`;
     const mf = obj(x, p);
     const status = optStr(mf['Status'], `${p}.Status`) ?? 'ignored';
