@@ -155,9 +155,8 @@ function versionAt(pkg: string): number {
 
 /** "pkg:npm/@scope/name@1.2.3" → "pkg:npm/@scope/name" (an "@" right after the type is a scope, not a version). */
 function withoutVersion(pkg: string): string {
-  const slash = pkg.indexOf('/');
-  const at = pkg.lastIndexOf('@');
-  return at > slash + 1 ? pkg.slice(0, at) : pkg;
+  const at = versionAt(pkg);
+  return at >= 0 ? pkg.slice(0, at) : pkg;
 }
 
 const CWE_SPELLING = /^(?:CWE-|external\/cwe\/cwe-)0*(\d+)(?!\d)/i;
