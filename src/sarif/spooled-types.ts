@@ -1,0 +1,47 @@
+import type { Result } from 'sarif';
+
+/**
+ * The results of one run when they live in a spool file (src/io/result-spool.ts) instead of the
+ * heap: what `secgate check` does with big inputs, so memory follows the gate's compact per-result
+ * keys, not the findings. A Run's `results` is then one of these (cast to Result[]): the gate
+ * (src/policy/ledger.ts), the validator, fitGithubLimits and the SARIF writer read it through this
+ * interface; anything else is given a hydrated log (`hydrateLog`), never this object.
+ *
+ * Spooled texts are compact JSON of the result as the adapter built it (suppressions from waivers
+ * and VEX included), WITHOUT `ruleIndex`, `baselineState` and `correlationGuid`: those are decided
+ * after every report is read and are written after the text's own members (`patch`).
+ */
+export interface SpooledResults {
+  readonly spooled: true;
+  /** Spooled results plus extras. */
+  readonly length: number;
+  /** Spooled results only (indexes 0 … count-1). */
+  readonly count: number;
+  /** Results appended after the spooled ones: absent results from --baseline (objects, never spooled). */
+  readonly extras: Result[];
+  /** ruleId of spooled result i (GitHub-limit rule filtering needs it without reading the spool). */
+  ruleIdAt(i: number): string | undefined;
+  /** ruleIndex of spooled result i as the adapter left it (-1: none). */
+  ruleIndexAt(i: number): number;
+  /** The members the gate decided for spooled result i, to write after its own (undefined: none). */
+  patch(i: number): SpoolPatch;
+  /**
+   * The texts of spooled results from … to-1, in order, each exactly as the result is to be
+   * written in compact JSON (patch members and ruleIndex — renumbered through `ruleIndexMap` when
+   * given — included). Read sequentially in big blocks.
+   */
+  texts(from: number, to: number, ruleIndexMap?: ReadonlyMap<number, number>): Iterable<string>;
+  /** Spooled result i as an object, patches applied (for the top-N findings a report names). */
+  at(i: number): Result;
+  /** Every result (spooled, then extras) as objects: the slow, whole path, for generic consumers. */
+  [Symbol.iterator](): Iterator<Result>;
+}
+
+export interface SpoolPatch {
+  baselineState?: Result['baselineState'];
+  correlationGuid?: string;
+}
+
+export function isSpooled(x: unknown): x is SpooledResults {
+  return typeof x === 'object' && x !== null && (x as { spooled?: unknown }).spooled === true;
+}
