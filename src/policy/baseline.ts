@@ -33,79 +33,125 @@ export function baselineKeys(run: Run, result: Result): string[] {
  * nothing. "Updated" means the same finding whose severity, message or location moved.
  */
 export function applyBaseline(log: Log, baseline: Log): BaselineCounts {
-  // Baseline results by slot (parallel arrays, not an entry object per result), and an index per
-  // tool and fingerprint name from the fingerprint's value to the first slot that has it: no key
-  // string is built per result.
-  const runs: Run[] = [];
-  const results: Result[] = [];
-  const used: boolean[] = [];
-  const index = new Map<string, FingerprintIndex>();
-  for (const run of baseline.runs ?? []) {
-    const tool = toolName(run).toLowerCase();
-    let spaces = index.get(tool);
-    if (!spaces) index.set(tool, (spaces = { p: new Map(), f: new Map() }));
-    for (const result of run.results ?? []) {
-      if (result.baselineState === 'absent') continue; // fixed last time: not part of that state
-      const slot = results.length;
-      runs.push(run);
-      results.push(result);
-      used.push(false);
-      const into = spaces;
-      visitKeys(result, (kind, name, value) => {
-        let byValue = into[kind].get(name);
-        if (!byValue) into[kind].set(name, (byValue = new Map()));
-        if (!byValue.has(value)) byValue.set(value, slot);
-        return false;
-      });
-    }
-  }
+  const index = new BaselineIndex(baseline);
   const counts: BaselineCounts = { new: 0, unchanged: 0, updated: 0, absent: 0 };
   for (const run of log.runs) {
-    const spaces = index.get(toolName(run).toLowerCase());
+    const tool = index.tool(run);
     for (const result of run.results ?? []) {
-      // The strongest key whose baseline result is not taken yet; else the strongest that has one.
-      let free = -1;
-      let any = -1;
-      if (spaces) {
-        visitKeys(result, (kind, name, value) => {
-          const slot = spaces[kind].get(name)?.get(value);
-          if (slot === undefined) return false;
-          if (any < 0) any = slot;
-          if (used[slot]) return false;
-          free = slot;
-          return true;
-        });
-      }
-      const hit = free >= 0 ? free : any;
-      if (hit < 0) {
-        result.baselineState = 'new';
-        counts.new++;
-        continue;
-      }
-      used[hit] = true;
-      result.baselineState = materiallySame(results[hit]!, result) ? 'unchanged' : 'updated';
+      result.baselineState = index.decide(index.candidates(tool, result));
       counts[result.baselineState]++;
     }
   }
-  const ranTools = new Map(log.runs.map((r) => [toolName(r).toLowerCase(), r]));
-  for (let slot = 0; slot < results.length; slot++) {
-    if (used[slot]) continue;
-    const target = ranTools.get(toolName(runs[slot]!).toLowerCase());
-    if (!target) continue;
-    const absent: Result = { ...structuredClone(results[slot]!), baselineState: 'absent' };
-    delete absent.suppressions;
-    delete absent.correlationGuid;
-    // ruleIndex points into the baseline's rule list, not this run's.
-    delete absent.ruleIndex;
-    delete absent.rule;
-    (target.results ??= []).push(absent);
+  for (const { run, result } of index.absent(log.runs)) {
+    (run.results ??= []).push(result);
     counts.absent++;
   }
   return counts;
 }
 
+/**
+ * A baseline match found for a current result, strongest key first: the baseline slot and whether
+ * that baseline result is materially the same (severity, message, location) as the current one.
+ */
+export interface BaselineCandidate {
+  slot: number;
+  same: boolean;
+}
+
+/**
+ * The baseline log indexed for matching, one result at a time: `candidates` for each current result
+ * (in any order: nothing is taken yet), then `decide` for each in log order (the first decision takes
+ * a baseline result), then `absent` for what nobody took. applyBaseline is these three over a log.
+ */
+export class BaselineIndex {
+  // Baseline results by slot (parallel arrays, not an entry object per result), and an index per
+  // tool and fingerprint name from the fingerprint's value to the first slot that has it: no key
+  // string is built per result.
+  private readonly runs: Run[] = [];
+  private readonly results: Result[] = [];
+  private readonly used: boolean[] = [];
+  private readonly index = new Map<string, FingerprintIndex>();
+
+  constructor(baseline: Log) {
+    for (const run of baseline.runs ?? []) {
+      const tool = toolName(run).toLowerCase();
+      let spaces = this.index.get(tool);
+      if (!spaces) this.index.set(tool, (spaces = { p: new Map(), f: new Map() }));
+      for (const result of run.results ?? []) {
+        if (result.baselineState === 'absent') continue; // fixed last time: not part of that state
+        const slot = this.results.length;
+        this.runs.push(run);
+        this.results.push(result);
+        this.used.push(false);
+        const into = spaces;
+        visitKeys(result, (kind, name, value) => {
+          let byValue = into[kind].get(name);
+          if (!byValue) into[kind].set(name, (byValue = new Map()));
+          if (!byValue.has(value)) byValue.set(value, slot);
+          return false;
+        });
+      }
+    }
+  }
+
+  /** The fingerprint spaces of a run's tool (undefined: the baseline never saw that tool). */
+  tool(run: Run): FingerprintIndex | undefined {
+    return this.index.get(toolName(run).toLowerCase());
+  }
+
+  /** Every baseline result one of the result's keys finds, strongest key first (usually 0 or 1). */
+  candidates(spaces: FingerprintIndex | undefined, result: Result): BaselineCandidate[] {
+    const out: BaselineCandidate[] = [];
+    if (!spaces) return out;
+    visitKeys(result, (kind, name, value) => {
+      const slot = spaces[kind].get(name)?.get(value);
+      if (slot !== undefined && !out.some((c) => c.slot === slot)) out.push({ slot, same: materiallySame(this.results[slot]!, result) });
+      return false;
+    });
+    return out;
+  }
+
+  /** The strongest candidate not taken yet, else the strongest: taken, and the result's state. */
+  decide(candidates: readonly BaselineCandidate[]): 'new' | 'unchanged' | 'updated' {
+    let hit: BaselineCandidate | undefined;
+    for (const c of candidates) {
+      if (!this.used[c.slot]) {
+        hit = c;
+        break;
+      }
+    }
+    hit ??= candidates[0];
+    if (!hit) return 'new';
+    this.used[hit.slot] = true;
+    return hit.same ? 'unchanged' : 'updated';
+  }
+
+  /**
+   * Baseline results no current result took, as absent (fixed) results for the run of the same tool
+   * (the last run of that name) — only when that tool ran this time, since a tool that did not run
+   * fixed nothing.
+   */
+  absent(runs: readonly Run[]): { run: Run; result: Result }[] {
+    const ranTools = new Map(runs.map((r) => [toolName(r).toLowerCase(), r]));
+    const out: { run: Run; result: Result }[] = [];
+    for (let slot = 0; slot < this.results.length; slot++) {
+      if (this.used[slot]) continue;
+      const target = ranTools.get(toolName(this.runs[slot]!).toLowerCase());
+      if (!target) continue;
+      const absent: Result = { ...structuredClone(this.results[slot]!), baselineState: 'absent' };
+      delete absent.suppressions;
+      delete absent.correlationGuid;
+      // ruleIndex points into the baseline's rule list, not this run's.
+      delete absent.ruleIndex;
+      delete absent.rule;
+      out.push({ run: target, result: absent });
+    }
+    return out;
+  }
+}
+
 /** One tool's baseline results by fingerprint: kind (p: partial, f: full) → fingerprint name → value → slot. */
-type FingerprintIndex = Record<'p' | 'f', Map<string, Map<string, number>>>;
+export type FingerprintIndex = Record<'p' | 'f', Map<string, Map<string, number>>>;
 
 /**
  * The keys of baselineKeys, strongest first, as (kind, name, value) without building them; stops

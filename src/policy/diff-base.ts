@@ -1,4 +1,4 @@
-import type { Log } from 'sarif';
+import type { Log, Result } from 'sarif';
 import { eachResult, locationUri, props, startLine } from '../sarif/props.js';
 import { purlCore } from '../scanners/package-id.js';
 import { pathForGlob } from './glob.js';
@@ -126,23 +126,23 @@ export function applyChangeSet(log: Log, changes: ChangeSet): BaselineCounts {
   const counts: BaselineCounts = { new: 0, unchanged: 0, updated: 0, absent: 0 };
   for (const { result } of eachResult(log)) {
     if (result.baselineState !== undefined) continue;
-    const p = props(result);
-    const purl = purlCore(p.purl);
-    let isNew: boolean;
-    if (purl && changes.ecosystems.has(purl.slice(4, purl.indexOf('/')))) {
-      isNew = changes.packages.has(purl);
-    } else {
-      const file = pathForGlob(locationUri(result));
-      const line = startLine(result);
-      const changed = file ? changes.lines.get(file) : undefined;
-      if (p.url) isNew = true; // a live URL has no line in the repository: cannot say, so new
-      else if (purl) isNew = true;
-      else if (file && changes.untracked?.has(file)) isNew = true;
-      else if (line && file) isNew = changed?.has(line) ?? false;
-      else isNew = changed !== undefined;
-    }
-    result.baselineState = isNew ? 'new' : 'unchanged';
+    result.baselineState = isNewSince(result, changes) ? 'new' : 'unchanged';
     counts[result.baselineState]++;
   }
   return counts;
+}
+
+/** Is this result new by what changed since the diff base? (applyChangeSet's judgement of one result.) */
+export function isNewSince(result: Result, changes: ChangeSet): boolean {
+  const p = props(result);
+  const purl = purlCore(p.purl);
+  if (purl && changes.ecosystems.has(purl.slice(4, purl.indexOf('/')))) return changes.packages.has(purl);
+  const file = pathForGlob(locationUri(result));
+  const line = startLine(result);
+  const changed = file ? changes.lines.get(file) : undefined;
+  if (p.url) return true; // a live URL has no line in the repository: cannot say, so new
+  if (purl) return true;
+  if (file && changes.untracked?.has(file)) return true;
+  if (line && file) return changed?.has(line) ?? false;
+  return changed !== undefined;
 }

@@ -1,4 +1,4 @@
-import type { Log, Suppression } from 'sarif';
+import type { Log, Result, Suppression } from 'sarif';
 import { ReportError } from '../errors.js';
 import { eachResult, isSuppressed, props } from '../sarif/props.js';
 import { purlCore } from '../scanners/package-id.js';
@@ -142,32 +142,50 @@ function parseCycloneDxVex(doc: Record<string, unknown>, file: string): VexState
  * we can read matches nothing: suppressing by id alone could hide the same CVE in another package.
  * When documents disagree, the statement that does not suppress wins (fail closed).
  */
-export function applyVex(log: Log, docs: { file: string; format: VexUse['format']; statements: VexStatement[] }[]): VexUse[] {
-  const uses = docs.map((d) => ({ document: d.file, format: d.format, statements: d.statements.length, suppressing: d.statements.filter((s) => s.suppresses).length, applied: 0 }));
+export function applyVex(log: Log, docs: VexDoc[]): VexUse[] {
+  const index = new VexIndex(docs);
+  if (!index.active) return index.uses;
+  for (const { result } of eachResult(log)) index.apply(result);
+  return index.uses;
+}
+
+type VexDoc = { file: string; format: VexUse['format']; statements: VexStatement[] };
+
+/** applyVex one result at a time (src/policy/ledger.ts); results in any order, each judged alone. */
+export class VexIndex {
+  readonly uses: VexUse[];
   // Statements by id, so a large VEX document costs a lookup per result, not a scan.
-  const byId = new Map<string, { s: VexStatement; di: number; order: number }[]>();
-  let order = 0;
-  docs.forEach((d, di) => {
-    for (const s of d.statements) {
-      const entry = { s, di, order: order++ };
-      for (const id of s.ids) byId.set(id, [...(byId.get(id) ?? []), entry]);
-    }
-  });
-  if (!byId.size) return uses;
-  for (const { result } of eachResult(log)) {
-    if (isAbsent(result)) continue;
+  private readonly byId = new Map<string, { s: VexStatement; di: number; order: number }[]>();
+
+  constructor(docs: VexDoc[]) {
+    this.uses = docs.map((d) => ({ document: d.file, format: d.format, statements: d.statements.length, suppressing: d.statements.filter((s) => s.suppresses).length, applied: 0 }));
+    let order = 0;
+    docs.forEach((d, di) => {
+      for (const s of d.statements) {
+        const entry = { s, di, order: order++ };
+        for (const id of s.ids) this.byId.set(id, [...(this.byId.get(id) ?? []), entry]);
+      }
+    });
+  }
+
+  /** Any statement to apply at all. */
+  get active(): boolean {
+    return this.byId.size > 0;
+  }
+
+  apply(result: Result): void {
+    if (!this.byId.size || isAbsent(result)) return;
     const p = props(result);
     const purl = purlOf(result);
-    if (!purl || !p.vulnerabilityId) continue;
+    if (!purl || !p.vulnerabilityId) return;
     const ids = new Set([p.vulnerabilityId, ...(p.aliases ?? [])].map((x) => x.toUpperCase()));
-    const hits = [...new Set([...ids].flatMap((id) => byId.get(id) ?? []))].filter(({ s }) => s.purls.some((sp) => purlCovers(sp, purl))).sort((a, b) => a.order - b.order);
-    if (!hits.length || hits.some(({ s }) => !s.suppresses)) continue;
+    const hits = [...new Set([...ids].flatMap((id) => this.byId.get(id) ?? []))].filter(({ s }) => s.purls.some((sp) => purlCovers(sp, purl))).sort((a, b) => a.order - b.order);
+    if (!hits.length || hits.some(({ s }) => !s.suppresses)) return;
     const { s, di } = hits[0]!;
-    uses[di]!.applied++;
-    if (isSuppressed(result)) continue;
+    this.uses[di]!.applied++;
+    if (isSuppressed(result)) return;
     (result.suppressions ??= []).push(vexSuppression(s));
   }
-  return uses;
 }
 
 function vexSuppression(s: VexStatement): Suppression {

@@ -149,32 +149,57 @@ export function describeWaiver(w: Waiver): string {
  * covers a result suppresses it; every waiver that covers it counts the match (none is stale).
  */
 export function applyWaivers(log: Log, waivers: readonly Waiver[], opts: WaiverOptions): WaiverStatus[] {
-  const now = opts.now.getTime();
-  for (const w of waivers) {
-    if (w.source === 'secgate' && w.expiresAt && w.expiresAt.getTime() - now > (opts.maxDays + 1) * DAY) {
-      throw new ConfigError(
-        `${w.origin}: expires ${w.expires}, more than waiver_max_days (${opts.maxDays}) from today (${opts.now.toISOString().slice(0, 10)})`,
-        'set an earlier expiry (and renew it when it comes due), or raise policy.waiver_max_days',
-      );
-    }
-  }
+  const applier = new WaiverApplier(waivers, opts);
   if (!waivers.length) return []; // nothing to apply: no walk over the results
-  const matched = new Array<number>(waivers.length).fill(0);
-  const candidatesFor = indexByLiteralId(waivers);
-  for (const { run, result } of eachResult(log)) {
-    if (isAbsent(result)) continue;
+  for (const { run, result } of eachResult(log)) applier.apply(run, result);
+  return applier.statuses();
+}
+
+/**
+ * applyWaivers one result at a time (src/policy/ledger.ts): the waivers are checked when it is made
+ * (a ConfigError for one past waiver_max_days), `apply` marks one result, `statuses` says what
+ * became of every waiver. Results can come in any order: each is judged alone.
+ */
+export class WaiverApplier {
+  private readonly now: number;
+  private readonly matched: number[];
+  private readonly candidatesFor: (result: Result) => number[];
+
+  constructor(
+    private readonly waivers: readonly Waiver[],
+    private readonly opts: WaiverOptions,
+  ) {
+    this.now = opts.now.getTime();
+    for (const w of waivers) {
+      if (w.source === 'secgate' && w.expiresAt && w.expiresAt.getTime() - this.now > (opts.maxDays + 1) * DAY) {
+        throw new ConfigError(
+          `${w.origin}: expires ${w.expires}, more than waiver_max_days (${opts.maxDays}) from today (${opts.now.toISOString().slice(0, 10)})`,
+          'set an earlier expiry (and renew it when it comes due), or raise policy.waiver_max_days',
+        );
+      }
+    }
+    this.matched = new Array<number>(waivers.length).fill(0);
+    this.candidatesFor = indexByLiteralId(waivers);
+  }
+
+  /** Suppress the result if a live waiver covers it; count every waiver that covers it. */
+  apply(run: Run, result: Result): void {
+    if (!this.waivers.length || isAbsent(result)) return;
     let suppressedHere = isSuppressed(result);
-    for (const i of candidatesFor(result)) {
-      const w = waivers[i]!;
+    for (const i of this.candidatesFor(result)) {
+      const w = this.waivers[i]!;
       if (!waiverCovers(w, run, result)) continue;
-      matched[i]!++;
-      const expired = w.expiresAt !== undefined && w.expiresAt.getTime() <= now;
+      this.matched[i]!++;
+      const expired = w.expiresAt !== undefined && w.expiresAt.getTime() <= this.now;
       if (expired || suppressedHere) continue;
       (result.suppressions ??= []).push(suppressionFor(w));
       suppressedHere = true;
     }
   }
-  return waivers.map((w, i) => statusOf(w, matched[i]!, opts));
+
+  statuses(): WaiverStatus[] {
+    return this.waivers.map((w, i) => statusOf(w, this.matched[i]!, this.opts));
+  }
 }
 
 /**

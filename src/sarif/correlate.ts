@@ -18,62 +18,88 @@ import { locationUri, props, startLine, type FindingProps } from './props.js';
  * input order; it is hashed once per class, not once per result.
  */
 export function correlate(log: Log): void {
-  const classes = new KeyClasses();
+  const c = new Correlator();
   // The node of each result, in log order (results are walked twice: classes first, GUIDs second).
   const nodeOf: number[] = [];
-  // npm audit (v2) does not say which version is installed: its findings name the package
-  // without a version, and join the class of any versioned finding on that package that
-  // shares an id (npm reports one entry per package name, whatever versions are installed).
-  const versionless = new Set<string>();
-  let versioned = false;
-  for (const run of log.runs) {
-    const results = run.results;
-    if (!results) continue;
-    for (let i = 0; i < results.length; i++) {
-      const result = results[i]!;
-      const p = props(result);
-      if (p.vulnerabilityId && (p.purl || p.packageName)) {
-        const pkg = packageKey(p);
-        const first = classes.add(`vuln|${pkg}|${p.vulnerabilityId.toUpperCase()}`);
-        nodeOf.push(first);
-        const aliases = p.aliases ?? [];
-        for (const alias of aliases) classes.union(first, classes.add(`vuln|${pkg}|${alias.toUpperCase()}`));
-        if (!hasVersion(pkg)) {
-          const bare = withoutVersion(pkg);
-          for (const id of [p.vulnerabilityId, ...aliases]) {
-            const name = `name|${bare}|${id.toUpperCase()}`;
-            versionless.add(name);
-            classes.union(first, classes.add(name));
-          }
-        } else versioned = true;
-        continue;
-      }
-      nodeOf.push(classes.add(otherKey(run, result, p)));
-    }
-  }
-  // A versioned finding joins a versionless one through their shared name|package|id node.
-  if (versioned && versionless.size) {
+  for (const run of log.runs) for (const result of run.results ?? []) nodeOf.push(c.add(run, result));
+  if (c.needsVersionedPass) {
     let k = 0;
-    for (const run of log.runs) {
-      for (const result of run.results ?? []) {
-        const first = nodeOf[k++]!;
-        const p = props(result);
-        if (!(p.vulnerabilityId && (p.purl || p.packageName))) continue;
-        const pkg = packageKey(p);
-        if (!hasVersion(pkg)) continue;
-        const bare = withoutVersion(pkg);
-        for (const id of [p.vulnerabilityId, ...(p.aliases ?? [])]) {
-          const name = `name|${bare}|${id.toUpperCase()}`;
-          if (versionless.has(name)) classes.union(first, classes.add(name));
-        }
-      }
-    }
+    for (const run of log.runs) for (const result of run.results ?? []) c.joinVersionless(nodeOf[k++]!, result);
   }
   let k = 0;
   for (const run of log.runs) {
     const results = run.results;
     if (!results) continue;
-    for (let i = 0; i < results.length; i++) results[i]!.correlationGuid = classes.guidOf(nodeOf[k++]!);
+    for (let i = 0; i < results.length; i++) results[i]!.correlationGuid = c.guidOf(nodeOf[k++]!);
+  }
+}
+
+/**
+ * correlate() one result at a time, for a gate that never holds the whole log (src/policy/ledger.ts):
+ * `add` each result (any order: a class's GUID comes from its smallest key), then — only when
+ * `needsVersionedPass` — `joinVersionless` each versioned package finding again, then `guidOf`.
+ */
+export class Correlator {
+  private readonly classes = new KeyClasses();
+  // npm audit (v2) does not say which version is installed: its findings name the package
+  // without a version, and join the class of any versioned finding on that package that
+  // shares an id (npm reports one entry per package name, whatever versions are installed).
+  private readonly versionless = new Set<string>();
+  private versioned = false;
+
+  /** The result's node: its class is decided once every result was added. */
+  add(run: Run, result: Result): number {
+    const classes = this.classes;
+    const p = props(result);
+    if (p.vulnerabilityId && (p.purl || p.packageName)) {
+      const pkg = packageKey(p);
+      const first = classes.add(`vuln|${pkg}|${p.vulnerabilityId.toUpperCase()}`);
+      const aliases = p.aliases ?? [];
+      for (const alias of aliases) classes.union(first, classes.add(`vuln|${pkg}|${alias.toUpperCase()}`));
+      if (!hasVersion(pkg)) {
+        const bare = withoutVersion(pkg);
+        for (const id of [p.vulnerabilityId, ...aliases]) {
+          const name = `name|${bare}|${id.toUpperCase()}`;
+          this.versionless.add(name);
+          classes.union(first, classes.add(name));
+        }
+      } else this.versioned = true;
+      return first;
+    }
+    return classes.add(otherKey(run, result, p));
+  }
+
+  /** Versionless (npm audit) and versioned findings both seen: versioned ones must be walked again. */
+  get needsVersionedPass(): boolean {
+    return this.versioned && this.versionless.size > 0;
+  }
+
+  /** A versioned finding joins a versionless one through their shared name|package|id node. */
+  joinVersionless(node: number, result: Result): void {
+    const p = props(result);
+    if (!(p.vulnerabilityId && (p.purl || p.packageName))) return;
+    const pkg = packageKey(p);
+    if (!hasVersion(pkg)) return;
+    const bare = withoutVersion(pkg);
+    for (const id of [p.vulnerabilityId, ...(p.aliases ?? [])]) {
+      const name = `name|${bare}|${id.toUpperCase()}`;
+      if (this.versionless.has(name)) this.classes.union(node, this.classes.add(name));
+    }
+  }
+
+  /** Whether this result could join a versionless class (worth keeping its id for the versioned pass). */
+  static isVersionedPackageFinding(result: Result): boolean {
+    const p = props(result);
+    return !!(p.vulnerabilityId && (p.purl || p.packageName) && hasVersion(packageKey(p)));
+  }
+
+  /** The node's class: the same number for every node of a class (its root). */
+  classOf(node: number): number {
+    return this.classes.find(node);
+  }
+
+  guidOf(node: number): string {
+    return this.classes.guidOf(node);
   }
 }
 
