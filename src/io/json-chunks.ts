@@ -1,9 +1,14 @@
+import type { Result } from 'sarif';
+import { isSpooled, type SpooledResults } from '../sarif/spooled-types.js';
+
 /**
  * `JSON.stringify(value, null, 2)` as a sequence of pieces whose concatenation is exactly that
  * string. A SARIF log of 100,000 results pretty-printed is close to V8's 512 MB string limit
  * ("Invalid string length"), and building it doubles peak memory: writers consume these pieces
  * instead. The top `depth` levels of plain objects and arrays are walked here; everything below
  * (one SARIF result, one rule) is one JSON.stringify call, re-indented.
+ * A SpooledResults met in the walk (a run's `results` kept in a spool file) is written as the
+ * array it stands for: each result materialised (`at(i)`), then its extras.
  */
 export function* prettyJsonChunks(value: unknown, depth = 4): Generator<string> {
   yield* walk(value, '', depth);
@@ -13,6 +18,11 @@ export function* prettyJsonChunks(value: unknown, depth = 4): Generator<string> 
 const BATCH_CHARS = 1 << 20;
 
 function* walk(value: unknown, indent: string, depth: number): Generator<string> {
+  // At any depth: JSON.stringify would write the spool object's own fields, not the results.
+  if (isSpooled(value)) {
+    yield* spooledPretty(value, indent);
+    return;
+  }
   if (depth <= 0 || !isWalkable(value)) {
     yield leaf(value, indent);
     return;
@@ -67,18 +77,23 @@ function* members(value: object, indent: string, member: (v: unknown, inner: str
  * out already indented; the brackets are sliced off.
  */
 function* leafElements(items: readonly unknown[], indent: string): Generator<string> {
+  yield* leafBatches(items.length, (from, to) => items.slice(from, to), indent);
+}
+
+/** leafElements over `length` elements got `slice(from, to)` at a time (a spool materialises only one batch). */
+function* leafBatches(length: number, slice: (from: number, to: number) => unknown[], indent: string): Generator<string> {
   const levels = indent.length / 2;
   const [open, close] = wrappers(levels + 1);
   // Elements are batched by count; the first batch measures how big they are.
   let step = 64;
-  for (let i = 0; i < items.length; ) {
-    let wrapped: unknown = items.slice(i, i + step);
+  for (let i = 0; i < length; ) {
+    let wrapped: unknown = slice(i, Math.min(length, i + step));
     for (let l = 0; l < levels; l++) wrapped = [wrapped];
     const s = JSON.stringify(wrapped, null, 2);
     // wrappers(levels + 1) counts the batch's own "[\n<inner>" and "\n<indent>]"; keep its "\n<inner>".
     const body = s.slice(open - 2 * (levels + 1) - 1, s.length - close);
     yield i ? `,${body}` : body;
-    const n = Math.min(step, items.length - i);
+    const n = Math.min(step, length - i);
     i += n;
     step = Math.max(1, Math.min(4096, Math.round((n * BATCH_CHARS) / Math.max(1, s.length))));
   }
@@ -132,6 +147,11 @@ export function* linesJsonChunks(value: unknown, linePaths: readonly JsonPathPat
 }
 
 function* walkLines(value: unknown, indent: string, path: string[], linePaths: readonly JsonPathPattern[]): Generator<string> {
+  if (isSpooled(value)) {
+    // At a line path its texts are the lines as they are; elsewhere (no layout asks for it) pretty, as any array there.
+    yield* linePaths.some((p) => matches(p, path, true)) ? spooledLines(value, indent) : spooledPretty(value, indent);
+    return;
+  }
   const lineArray = Array.isArray(value) && linePaths.some((p) => matches(p, path, true));
   if (lineArray) {
     yield* compactLines(value as unknown[], indent);
@@ -177,6 +197,59 @@ function* compactLines(items: readonly unknown[], indent: string): Generator<str
   for (let i = 0; i < items.length; i++) {
     const s = JSON.stringify(items[i]) ?? 'null';
     if (i) batch.push(sep);
+    batch.push(s);
+    size += s.length;
+    if (size >= BATCH_CHARS) {
+      yield batch.join('');
+      batch = [];
+      size = 0;
+    }
+  }
+  batch.push(`\n${indent}]`);
+  yield batch.join('');
+}
+
+/**
+ * Spooled results pretty, as JSON.stringify(results, null, 2) at `indent` would write the array:
+ * a batch at a time materialised (`at(i)`, patches applied), then the extras. Pretty is for small
+ * logs (`auto` picks it up to 10,000 results): the objects of one batch only are alive at a time.
+ */
+function* spooledPretty(results: SpooledResults, indent: string): Generator<string> {
+  if (results.length === 0) {
+    yield '[]';
+    return;
+  }
+  yield '[';
+  yield* leafBatches(results.length, (from, to) => spooledSlice(results, from, to), indent);
+  yield `\n${indent}]`;
+}
+
+/** Results from … to-1 of a spooled array as objects (spooled ones materialised, then extras). */
+export function spooledSlice(results: SpooledResults, from: number, to: number): Result[] {
+  const out: Result[] = [];
+  for (let i = from; i < to; i++) out.push(i < results.count ? results.at(i) : results.extras[i - results.count]!);
+  return out;
+}
+
+/**
+ * Spooled results in the lines layout: their texts (already compact JSON, patches included), one
+ * per line, read sequentially from the spool; then the extras, compact. In ~1 MB pieces.
+ */
+function* spooledLines(results: SpooledResults, indent: string): Generator<string> {
+  if (results.length === 0) {
+    yield '[]';
+    return;
+  }
+  const sep = `,\n${indent}  `;
+  let batch: string[] = [`[\n${indent}  `];
+  let size = 0;
+  let n = 0;
+  const lines = function* (): Generator<string> {
+    yield* results.texts(0, results.count);
+    for (const extra of results.extras) yield JSON.stringify(extra) ?? 'null';
+  };
+  for (const s of lines()) {
+    if (n++) batch.push(sep);
     batch.push(s);
     size += s.length;
     if (size >= BATCH_CHARS) {

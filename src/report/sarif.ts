@@ -1,6 +1,7 @@
 import type { Log } from 'sarif';
 import type { Reporter } from './types.js';
 import { linesJsonChunks, prettyJsonChunks, type JsonPathPattern } from '../io/json-chunks.js';
+import { isSpooled } from '../sarif/spooled-types.js';
 
 /**
  * How the SARIF file is laid out (the data is the same in all):
@@ -36,7 +37,10 @@ export const sarifReporter: Reporter = {
   },
 };
 
-/** `auto` decided for this log (by its number of results); `pretty`/`lines` as given. */
+/**
+ * `auto` decided for this log (by its number of results: a spooled run's `length`, spooled
+ * results and extras); `pretty`/`lines` as given.
+ */
 export function resolveSarifLayout(log: Log, layout: SarifLayout = 'auto'): 'pretty' | 'lines' {
   if (layout !== 'auto') return layout;
   let results = 0;
@@ -53,12 +57,15 @@ const INVISIBLE_IN_JSON = /[\u0080-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\
  * inert when the file is printed (they can only occur inside strings, so this is always valid).
  */
 export function sarifJson(log: Log): string {
+  // JSON.stringify would write a spooled run's object, not its results: the walker materialises them.
+  if (log.runs?.some((r) => isSpooled(r.results))) return [...sarifChunks(log, 'pretty')].join('');
   return `${escapeInvisible(JSON.stringify(log, null, 2))}\n`;
 }
 
 /**
  * The log as text in pieces, for writers: a log of 100,000 results is too big to hold as one
- * string. `pretty` is sarifJson(log) byte for byte. Each piece is whole JSON tokens, so escaping
+ * string. `pretty` is sarifJson(log) byte for byte (spooled results materialised one batch at a
+ * time). Spooled texts go through the same escaping as everything else. Each piece is whole JSON tokens, so escaping
  * piece by piece is the same as escaping the whole; in `lines` the escaping also keeps every result
  * on one line (U+2028/2029 and NEL, which some tools break lines at, are written as escapes).
  */

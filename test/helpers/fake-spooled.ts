@@ -1,0 +1,59 @@
+import type { Result } from 'sarif';
+import type { SpooledResults, SpoolPatch } from '../../src/sarif/spooled-types.js';
+
+/**
+ * A SpooledResults over an array (S2's tests; the real one is src/sarif/spooled.ts): what the
+ * contract says the spool keeps and writes. Each result is stored as the adapter built it minus
+ * ruleIndex, baselineState and correlationGuid (the spool's text); ruleIndex is kept beside it
+ * and the patch members come from `patches`; texts() writes them after the text's own members.
+ */
+export function fakeSpooled(results: readonly Result[], extras: Result[] = [], patches: (SpoolPatch | undefined)[] = []): SpooledResults {
+  const texts = results.map((r) => {
+    const { ruleIndex: _i, baselineState: _b, correlationGuid: _c, ...rest } = r;
+    return JSON.stringify(rest);
+  });
+  const ruleIds = results.map((r) => r.ruleId ?? r.rule?.id);
+  const ruleIndexes = results.map((r) => (typeof r.ruleIndex === 'number' ? r.ruleIndex : -1));
+  const object = (i: number, map?: ReadonlyMap<number, number>): Result => {
+    const r = JSON.parse(texts[i]!) as Result;
+    const idx = ruleIndexes[i]!;
+    if (idx !== -1) r.ruleIndex = map?.get(idx) ?? idx;
+    const p = patches[i];
+    if (p?.baselineState !== undefined) r.baselineState = p.baselineState;
+    if (p?.correlationGuid !== undefined) r.correlationGuid = p.correlationGuid;
+    return r;
+  };
+  const count = results.length;
+  const spooled: SpooledResults = {
+    spooled: true,
+    count,
+    get length() {
+      return count + extras.length;
+    },
+    extras,
+    ruleIdAt: (i) => ruleIds[i],
+    ruleIndexAt: (i) => ruleIndexes[i]!,
+    patch: (i) => ({ ...patches[i] }),
+    *texts(from, to, map) {
+      for (let i = from; i < to; i++) yield JSON.stringify(object(i, map));
+    },
+    at: (i) => object(i),
+    *[Symbol.iterator]() {
+      for (let i = 0; i < count; i++) yield object(i);
+      yield* extras;
+    },
+  };
+  return spooled;
+}
+
+/** The in-memory results the fake stands for (patches applied), as the writer must write them. */
+export function applied(results: readonly Result[], extras: readonly Result[] = [], patches: (SpoolPatch | undefined)[] = []): Result[] {
+  return [
+    ...results.map((r, i) => ({
+      ...r,
+      ...(patches[i]?.baselineState !== undefined ? { baselineState: patches[i]!.baselineState } : {}),
+      ...(patches[i]?.correlationGuid !== undefined ? { correlationGuid: patches[i]!.correlationGuid } : {}),
+    })),
+    ...extras,
+  ];
+}
