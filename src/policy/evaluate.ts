@@ -2,7 +2,7 @@ import type { Log, Result, Run } from 'sarif';
 import type { PolicyConfig, ThresholdRule } from '../config/sections/policy.js';
 import { isFinding, isSuppressed, locationUri, props, runOptional, runSucceeded, severityOf, startLine, toolName } from '../sarif/props.js';
 import { rank } from '../sarif/severity.js';
-import { summarise } from '../sarif/summary.js';
+import { summarise, type Summary } from '../sarif/summary.js';
 import { toolMatches } from './glob.js';
 import { describeRule, isAbsent, matches } from './match.js';
 import { checkQualityGates } from './quality-gate.js';
@@ -23,6 +23,24 @@ export const ERROR_CODES = new Set(['scanner-failed', 'required-scan-missing', '
  * counts once; suppressed and absent (fixed) results never count.
  */
 export function evaluatePolicy(log: Log, policy: PolicyConfig, context: VerdictContext = {}): Verdict {
+  // Every threshold in one walk over the results (fail_on first, then warn_on).
+  const counted = countThresholds(log, [...policy.fail_on, ...policy.warn_on]);
+  return decideVerdict(log, policy, context, counted.map(tallyOf), summarise(log));
+}
+
+/** One threshold's count of distinct findings, and its `k` most important representatives. */
+export interface ThresholdTally {
+  count: number;
+  top(k: number): FindingRef[];
+}
+
+/**
+ * The verdict from what was counted: the thresholds' tallies (fail_on first, then warn_on) and
+ * the summary, by evaluatePolicy over a log or by the ledger (src/policy/ledger.ts) over results
+ * it never held. Everything else it needs (failed scanners, required scans, quality gates) is in
+ * the runs.
+ */
+export function decideVerdict(log: Log, policy: PolicyConfig, context: VerdictContext, tallies: readonly ThresholdTally[], summary: Summary): Verdict {
   const reasons: Reason[] = [];
   const warnings: Reason[] = [];
   const top = policy.explain_top ?? TOP_FINDINGS;
@@ -43,14 +61,12 @@ export function evaluatePolicy(log: Log, policy: PolicyConfig, context: VerdictC
   reasons.push(...gate.reasons);
   warnings.push(...gate.warnings);
 
-  // Every threshold in one walk over the results (fail_on first, then warn_on).
-  const counted = countThresholds(log, [...policy.fail_on, ...policy.warn_on]);
   policy.fail_on.forEach((rule, i) => {
-    const r = thresholdReason(counted[i]!, rule, `fail_on[${i}]`, top);
+    const r = thresholdReason(tallies[i]!, rule, `fail_on[${i}]`, top);
     if (r) reasons.push(r);
   });
   policy.warn_on.forEach((rule, i) => {
-    const r = thresholdReason(counted[policy.fail_on.length + i]!, rule, `warn_on[${i}]`, top);
+    const r = thresholdReason(tallies[policy.fail_on.length + i]!, rule, `warn_on[${i}]`, top);
     if (r) warnings.push({ ...r, code: 'threshold-warning' });
   });
   if (!context.baseline && [...policy.fail_on, ...policy.warn_on].some((r) => r.new === true)) {
@@ -59,7 +75,7 @@ export function evaluatePolicy(log: Log, policy: PolicyConfig, context: VerdictC
   warnings.push(...waiverWarnings(context));
 
   const status = reasons.some((r) => ERROR_CODES.has(r.code)) ? 'error' : reasons.length ? 'fail' : 'pass';
-  return { status, reasons, warnings, summary: summarise(log), ...context };
+  return { status, reasons, warnings, summary, ...context };
 }
 
 /** policy.require: kinds or tools that must have run (and succeeded) for a verdict to mean anything. */
@@ -141,19 +157,25 @@ function countThresholds(log: Log, rules: readonly ThresholdRule[]): ThresholdCl
   return out;
 }
 
-function thresholdReason(c: ThresholdClasses, rule: ThresholdRule, name: string, top: number): Reason | undefined {
+function tallyOf(c: ThresholdClasses): ThresholdTally {
+  return {
+    count: c.results.length,
+    // One representative per class, most severe first: only the `k` named are ever sorted.
+    top: (k) => firstSorted(c.results.keys(), k, (a, b) => importance(c.runs[a]!, c.results[a]!, c.runs[b]!, c.results[b]!)).map((i) => findingRef(c.runs[i]!, c.results[i]!)),
+  };
+}
+
+function thresholdReason(t: ThresholdTally, rule: ThresholdRule, name: string, top: number): Reason | undefined {
   const max = rule.max ?? 0;
-  const count = c.results.length;
+  const count = t.count;
   if (count <= max) return undefined;
-  // One representative per class, most severe first: only the `top` named are ever sorted.
-  const slots = firstSorted(c.results.keys(), top, (a, b) => importance(c.runs[a]!, c.results[a]!, c.runs[b]!, c.results[b]!));
   return {
     code: 'threshold',
     rule: `${name}: ${describeRule(rule)}`,
     message: `${count} distinct finding${count === 1 ? '' : 's'} with ${describeRule(rule)} (allowed: ${max})`,
     count,
     max,
-    findings: slots.map((i) => findingRef(c.runs[i]!, c.results[i]!)),
+    findings: t.top(top),
   };
 }
 

@@ -7,17 +7,17 @@ import type { WaiverStatus } from './waivers.js';
 
 /** Results the baseline had and this run does not: fixed. Most severe first. */
 export function fixedFindings(log: Log, top = 50): FindingRef[] {
-  const runs: Run[] = [];
-  const results: Result[] = [];
+  const absent: { run: Run; result: Result }[] = [];
   for (const run of log.runs) {
-    for (const result of run.results ?? []) {
-      if (result.baselineState !== 'absent') continue;
-      runs.push(run);
-      results.push(result);
-    }
+    for (const result of run.results ?? []) if (result.baselineState === 'absent') absent.push({ run, result });
   }
+  return fixedFindingsOf(absent, top);
+}
+
+/** fixedFindings of absent results already picked out (the ledger has them as a list). */
+export function fixedFindingsOf(absent: readonly { run: Run; result: Result }[], top = 50): FindingRef[] {
   // Only the `top` named are sorted and turned into FindingRefs.
-  return firstSorted(results.keys(), top, (a, b) => importance(runs[a]!, results[a]!, runs[b]!, results[b]!)).map((i) => findingRef(runs[i]!, results[i]!));
+  return firstSorted(absent.keys(), top, (a, b) => importance(absent[a]!.run, absent[a]!.result, absent[b]!.run, absent[b]!.result)).map((i) => findingRef(absent[i]!.run, absent[i]!.result));
 }
 
 export interface ExplainOptions {
