@@ -6,6 +6,7 @@ import { adapters, adapterById, formatIds } from '../scanners/registry.js';
 import { ShapeError } from '../scanners/shape.js';
 import type { Adapter } from '../scanners/types.js';
 import type { Severity } from '../sarif/severity.js';
+import type { SinkFactory } from '../sarif/builder.js';
 import { slug } from '../sarif/uri.js';
 import { LargeJsonError, readLargeJson } from './json-large.js';
 import { decodeReport } from './decode.js';
@@ -22,6 +23,8 @@ export interface ReadOptions {
   skipMalformedLines?: boolean;
   /** JSON reports above this many bytes are streamed (src/io/json-large.ts), never held as one string. */
   streamAbove?: number | undefined;
+  /** Results go here as they are built instead of into arrays (secgate check on big inputs). */
+  sink?: SinkFactory | undefined;
 }
 
 /** Past ~512 MB a file cannot be one string at all; JSON.parse of a few hundred MB already needs GBs. */
@@ -191,7 +194,7 @@ function convertDocument(input: ReportInput, adapter: Adapter, input2: unknown, 
   const { path } = input;
   const category = `${adapter.id}-${slug(basename(path).replace(/\.[^.]*$/, ''))}`;
   try {
-    const runs = adapter.toRuns(input2, { file: path, category, unknownSeverity: opts.unknownSeverity, ...(opts.skipMalformedLines ? { skipMalformedLines: true } : {}) });
+    const runs = adapter.toRuns(input2, { file: path, category, unknownSeverity: opts.unknownSeverity, ...(opts.skipMalformedLines ? { skipMalformedLines: true } : {}), ...(opts.sink ? { sink: opts.sink } : {}) });
     // A forced format that does not fit the document: another tool's report (or `{}`) read as this
     // format converts to zero findings and would pass the gate. (An empty answer no adapter claims,
     // such as an empty Wazuh indexer search, is left to the format the user named.)

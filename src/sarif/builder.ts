@@ -14,6 +14,26 @@ export interface RunContext {
   category: string;
   /** Severity for findings whose scanner gives none we understand (policy.unknown_severity). */
   unknownSeverity: Severity;
+  /** Where each run's results go instead of an array (secgate check on big inputs: src/cli/spool-gate.ts). */
+  sink?: SinkFactory | undefined;
+}
+
+/**
+ * Takes a run's results one by one as they are built, instead of an array that holds them all
+ * (the gate's ledger judges each, a spool file keeps its text). `seal` gives what becomes the run's
+ * `results`.
+ */
+export interface ResultSink {
+  add(result: Result): void;
+  seal(): Result[];
+}
+
+/** A sink for a run: `header` is a stand-in run with what results are judged by (tool name, kind). */
+export type SinkFactory = (header: Run) => ResultSink;
+
+/** The stand-in run a sink is opened with. */
+export function runHeader(toolName: string, kind: ToolKind): Run {
+  return { tool: { driver: { name: toolName } }, properties: { kind } };
 }
 
 export interface ToolInfo {
@@ -88,7 +108,9 @@ export class RunBuilder {
     private readonly format: string,
   ) {
     this.runProps = { kind, source: { file: ctx.file, format } };
+    this.sink = ctx.sink?.(runHeader(tool.name, kind));
   }
+  private readonly sink: ResultSink | undefined;
 
   /** Whether a rule with this id was declared (an adapter can skip building a repeat's description). */
   hasRule(id: string): boolean {
@@ -172,7 +194,8 @@ export class RunBuilder {
     if (f.suppressions?.length) result.suppressions = f.suppressions;
     if (f.rank !== undefined) result.rank = f.rank;
     result.properties = properties as Result['properties'];
-    this.results.push(result);
+    if (this.sink) this.sink.add(result);
+    else this.results.push(result);
   }
 
   /**
@@ -240,7 +263,7 @@ export class RunBuilder {
             }
           : { executionSuccessful: true, ...(this.notifications.length ? { toolExecutionNotifications: this.notifications } : {}) },
       ],
-      results: this.results,
+      results: this.sink ? this.sink.seal() : this.results,
       properties: this.runProps,
     };
   }

@@ -1,6 +1,6 @@
 import type { Log, Result, Run, ReportingDescriptor } from 'sarif';
 import toolKinds from '../../../rules/tool-kinds.json' with { type: 'json' };
-import { FINGERPRINT_KEY, uniq } from '../../sarif/builder.js';
+import { FINGERPRINT_KEY, runHeader, uniq } from '../../sarif/builder.js';
 import { digest } from '../../sarif/hash.js';
 import { TOOL_KINDS, type FindingProps, type ToolKind } from '../../sarif/props.js';
 import { isSeverity, levelFor, parseSeverityLabel, securitySeverity, severityFromLevel, severityFromScore, maxSeverity, type Severity } from '../../sarif/severity.js';
@@ -162,16 +162,25 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
     // Secrets are redacted after the fingerprint is taken, so it still follows the same secret.
     if (bag.kind === 'secret') redactSecrets(res);
   };
+  // secgate check on big inputs: each result goes to the gate's sink (ledger + spool), not the array.
+  const sink = ctx.sink?.(runHeader(name, kind));
   if (lazy) {
     let i = 0;
     for (const res of lazy) {
       guardHeap();
       checkStreamedResult(res, path, i);
       normalise(res as Result, i);
-      results.push(res as Result);
+      if (sink) sink.add(res as Result);
+      else results.push(res as Result);
       i++;
     }
-  } else results.forEach(normalise);
+  } else {
+    results.forEach(normalise);
+    if (sink) {
+      for (const res of results) sink.add(res);
+      results.length = 0;
+    }
+  }
 
   for (const r of [...rules, ...extensions.flat()]) completeRule(r, ruleSeverity.get(r));
   // GitHub wants descriptions and help on every reportingDescriptor, notification descriptors too (GH2012).
@@ -183,7 +192,9 @@ function normaliseRun(run: Run, path: string, ctx: AdapterContext, index: number
   const id = run.automationDetails?.id;
   if (!id) run.automationDetails = { ...(run.automationDetails ?? {}), id: count > 1 ? `${ctx.category}-${index + 1}/` : `${ctx.category}/` };
   run.invocations ??= [{ executionSuccessful: true }];
+  // A sink's results were checked one by one as they were written (src/cli/spool-gate.ts).
   checkOutputRun(run, path);
+  if (sink) run.results = sink.seal();
   return run;
 }
 
