@@ -23,6 +23,13 @@ export interface SpooledResults {
   ruleIdAt(i: number): string | undefined;
   /** ruleIndex of spooled result i as the adapter left it (-1: none). */
   ruleIndexAt(i: number): number;
+  /**
+   * Optional (S2, github-limits.ts): true when spooled result i has a `rule` member, or over 1,000
+   * `locations` or `relatedLocations` — what fitGithubLimits must change as an object (`at(i)`),
+   * the spool text being read-only. Cheap to note in `add` (the object is at hand); without it,
+   * fitGithubLimits finds them by reading every text once.
+   */
+  needsObjectAt?(i: number): boolean;
   /** The members the gate decided for spooled result i, to write after its own (undefined: none). */
   patch(i: number): SpoolPatch;
   /**
