@@ -45,7 +45,12 @@ export interface SpooledResults {
 }
 
 export interface SpoolPatch {
+  /**
+   * Replaces the baselineState the adapter gave the result (an input SARIF's own, which the gate
+   * leaves alone without --baseline); unset, that one is written (SpooledRun.baselineStateAt reads it).
+   */
   baselineState?: Result['baselineState'];
+  /** An input's correlationGuid is not spooled: unset here, the result has none. */
   correlationGuid?: string;
 }
 
