@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Run } from 'sarif';
+import type { Log, Run } from 'sarif';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { ConfigError, OutputError, ReportError, SecgateError } from '../errors.js';
@@ -15,7 +15,10 @@ import { fitGithubLimits, githubUploadWarning } from '../sarif/github-limits.js'
 import { createSarifValidator } from '../sarif/validate.js';
 import { useColor, write, type CliContext, type CommonOptions } from './context.js';
 import { assignFormats } from './formats.js';
-import { readPolicyInputs } from './policy-inputs.js';
+import { readPolicyInputs, type PolicyInputs } from './policy-inputs.js';
+import type { SinkFactory } from '../sarif/builder.js';
+import type { FindingRef, Verdict } from '../policy/verdict.js';
+import type { ReportSpec } from './report.js';
 import { renderExplain } from '../policy/explain.js';
 import { forTerminalLine } from '../text/escape.js';
 
@@ -68,12 +71,14 @@ export async function check(reports: string[], opts: CheckOptions, ctx: CliConte
   if (!inputs.length) {
     throw new ConfigError('no reports given', 'name the report files: secgate check grype.json trivy.json semgrep.sarif');
   }
+  const spooled = await (await import('./spool-gate.js')).spoolIfBig(inputs, config, opts, ctx);
+  if (spooled !== undefined) return spooled;
   return finishGate(await readReports(inputs, config, ctx), config, opts, ctx);
 }
 
 /** Read every report (all of them, so each unreadable one gets its line); any failure is exit 2. */
-export async function readReports(inputs: ReportInput[], config: Config, ctx: CliContext): Promise<Run[]> {
-  const settled = await Promise.allSettled(inputs.map((i) => readReport({ ...i, path: resolve(ctx.cwd, i.path) }, { unknownSeverity: config.policy.unknown_severity, streamAbove: streamAbove(ctx.env) }).then((r) => ({ ...r, shown: i.path }))));
+export async function readReports(inputs: ReportInput[], config: Config, ctx: CliContext, sink?: SinkFactory): Promise<Run[]> {
+  const settled = await Promise.allSettled(inputs.map((i) => readReport({ ...i, path: resolve(ctx.cwd, i.path) }, { unknownSeverity: config.policy.unknown_severity, streamAbove: streamAbove(ctx.env), sink }).then((r) => ({ ...r, shown: i.path }))));
   const errors = settled.flatMap((s) => (s.status === 'rejected' ? [asSecgate(s.reason)] : []));
   if (errors.length) throw errors.length === 1 ? errors[0]! : new ManyErrors(errors);
   return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.runs.map((run) => relabel(run, s.value.shown)) : []));
@@ -81,12 +86,37 @@ export async function readReports(inputs: ReportInput[], config: Config, ctx: Cl
 
 /** The gate and everything it writes, shared by `check` and `run` (src/cli/run.ts). */
 export async function finishGate(runs: Run[], config: Config, opts: CheckOptions, ctx: CliContext): Promise<number> {
-  const reportSpecs = opts.report?.length ? (await import('./report.js')).parseReportSpecs(opts.report) : [];
+  const reportSpecs = await reportSpecsOf(opts);
+  const policyInputs = await policyInputsOf(config, opts, ctx);
+  const { log, verdict } = gate({ runs, config, now: ctx.now(), ...policyInputs });
+  return afterGate({ log, verdict, full: () => log }, config, opts, ctx, reportSpecs);
+}
+
+export async function reportSpecsOf(opts: CheckOptions): Promise<ReportSpec[]> {
+  return opts.report?.length ? (await import('./report.js')).parseReportSpecs(opts.report) : [];
+}
+
+/** --baseline, --diff-base, ignore files and VEX, read before the gate; their warnings printed. */
+export async function policyInputsOf(config: Config, opts: CheckOptions, ctx: CliContext): Promise<Omit<PolicyInputs, 'notes'>> {
   const { notes, ...policyInputs } = await readPolicyInputs(ctx.cwd, config, opts);
   for (const n of notes) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(n, 400)}\n`);
-  const { log, verdict } = gate({ runs, config, now: ctx.now(), ...policyInputs });
+  return policyInputs;
+}
 
-  if (config.actions?.length) await (await import('./actions.js')).actionsAfterGate(log, config, opts, ctx);
+/** What the gate decided: the log (its results maybe spooled), and the log with every result an object, made on demand. */
+export interface GateResult {
+  log: Log;
+  verdict: Verdict;
+  /** The log with every result in memory, for the consumers that walk them all (reports, actions, comments, history). */
+  full: () => Log;
+  /** The most important open findings, when the log's results are not in memory (the console's pass case). */
+  topOpen?: (k: number) => { shown: FindingRef[]; count: number };
+}
+
+/** Everything after the verdict: the SARIF log, reports, history, the console, GitHub. */
+export async function afterGate(g: GateResult, config: Config, opts: CheckOptions, ctx: CliContext, reportSpecs: ReportSpec[]): Promise<number> {
+  const { log, verdict } = g;
+  if (config.actions?.length) await (await import('./actions.js')).actionsAfterGate(g.full(), config, opts, ctx);
   const schema = opts.sarifSchema ? await readSchema(opts.sarifSchema, ctx) : undefined;
   const problems = createSarifValidator(schema)(log);
   if (problems.length) {
@@ -98,19 +128,20 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
   await writeFileAtomic(resolve(ctx.cwd, opts.sarif), sarifChunks(out, opts.sarifLayout ?? 'auto'));
   const uploadWarning = githubUploadWarning(out, opts.sarif);
   if (uploadWarning) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(uploadWarning, 600)}\n`);
-  if (reportSpecs.length) await (await import('./report.js')).writeReports(log, reportSpecs, ctx, { failOn: config.policy.fail_on, sarifLayout: opts.sarifLayout });
-  await (await import('../history/record.js')).recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: opts.command ?? 'check', flag: opts.history, config });
+  if (reportSpecs.length) await (await import('./report.js')).writeReports(g.full(), reportSpecs, ctx, { failOn: config.policy.fail_on, sarifLayout: opts.sarifLayout });
+  await (await import('../history/record.js')).recordHistory(opts.history || config.history?.enabled ? g.full() : log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: opts.command ?? 'check', flag: opts.history, config });
 
+  const consoleOpts = (stream?: Parameters<typeof useColor>[2]) => ({ color: useColor(ctx, opts, stream), quiet: opts.quiet ?? false, ...(g.topOpen ? { topOpen: g.topOpen } : {}) });
   if (opts.json) {
-    await write(ctx.stderr, inertInActions(ctx.env, renderConsole(log, { color: useColor(ctx, opts, ctx.stderr), quiet: opts.quiet ?? false })));
+    await write(ctx.stderr, inertInActions(ctx.env, renderConsole(log, consoleOpts(ctx.stderr))));
     await write(ctx.stdout, `${JSON.stringify({ ...verdict, sarif: opts.sarif, exitCode: exitCodeFor(verdict.status) }, null, 2)}\n`);
   } else {
-    await write(ctx.stdout, inertInActions(ctx.env, renderConsole(log, { color: useColor(ctx, opts), quiet: opts.quiet ?? false })));
+    await write(ctx.stdout, inertInActions(ctx.env, renderConsole(log, consoleOpts())));
   }
   // The end of every check: what was waived, expires soon, is stale, VEX'd or fixed.
   if (!opts.quiet) await write(opts.json ? ctx.stderr : ctx.stdout, inertInActions(ctx.env, renderExplain(verdict, { extrasOnly: true, top: config.policy.explain_top })));
   // Annotations, job summary, outputs (GitHub Actions) and --comment: never change the exit code.
-  if (opts.comment || ctx.env['GITHUB_ACTIONS'] === 'true') await (await import('./comment.js')).publishAfterGate(log, opts, ctx);
+  if (opts.comment || ctx.env['GITHUB_ACTIONS'] === 'true') await (await import('./comment.js')).publishAfterGate(g.full(), opts, ctx);
   return exitCodeFor(verdict.status);
 }
 

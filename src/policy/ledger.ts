@@ -1,7 +1,8 @@
 import type { Log, Result, Run } from 'sarif';
 import type { PolicyConfig, ThresholdRule } from '../config/sections/policy.js';
 import { Correlator } from '../sarif/correlate.js';
-import { isFinding, isSuppressed, locationUri, props, severityOf, toolName } from '../sarif/props.js';
+import { isFinding, isSuppressed, locationUri, props, severityOf, startLine, toolName } from '../sarif/props.js';
+import { findingsOf } from '../report/findings.js';
 import { SEVERITIES, maxSeverity, type Severity } from '../sarif/severity.js';
 import { emptyCounts, type Summary, type ToolSummary } from '../sarif/summary.js';
 import { runOptional, runSucceeded } from '../sarif/props.js';
@@ -12,7 +13,7 @@ import { decideVerdict, findingRef, type ThresholdTally } from './evaluate.js';
 import { fixedFindingsOf } from './explain.js';
 import { matches } from './match.js';
 import { firstSorted } from './top.js';
-import type { BaselineInfo, Verdict } from './verdict.js';
+import type { BaselineInfo, FindingRef, Verdict } from './verdict.js';
 import { VexIndex, type VexStatement, type VexUse } from './vex.js';
 import { WaiverApplier, type Waiver } from './waivers.js';
 
@@ -80,6 +81,8 @@ export class Ledger {
   private readonly diffNew = new Grow(Uint8Array);
   private readonly ruleIds: (string | undefined)[] = [];
   private readonly where: string[] = [];
+  private readonly uris: (string | undefined)[] = [];
+  private readonly lines = new Grow(Int32Array);
 
   constructor(private readonly inputs: LedgerInputs) {
     const { policy } = inputs;
@@ -150,7 +153,10 @@ export class Ledger {
       }
     }
     this.ruleIds.push(result.ruleId);
-    this.where.push((props(result).url ?? locationUri(result)) || '');
+    const uri = locationUri(result);
+    this.where.push((props(result).url ?? uri) || '');
+    this.uris.push(uri);
+    this.lines.set(id, startLine(result) ?? 0);
   }
 
   /** How many results were observed. */
@@ -300,6 +306,29 @@ export class Ledger {
           return findingRef(runOf(id), r);
         }),
     }));
+  }
+
+  /**
+   * The `k` open findings (not suppressed, not absent) a report lists first — findings.ts's
+   * bySeverity over the kept keys — and how many are open. Only the `k` are read back.
+   */
+  topOpen(k: number): { shown: FindingRef[]; count: number } {
+    const open: number[] = [];
+    for (let id = 0; id < this.n; id++) if (!(this.flags.get(id) & SUPPRESSED)) open.push(id);
+    const tool = (id: number) => toolName(this.headers[this.slot.get(id)]!);
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const order = (a: number, b: number) =>
+      this.severity.get(a) - this.severity.get(b) ||
+      cmp(tool(a), tool(b)) ||
+      cmp(this.ruleIds[a] ?? '(no rule)', this.ruleIds[b] ?? '(no rule)') ||
+      cmp(this.uris[a] ?? '', this.uris[b] ?? '') ||
+      this.lines.get(a) - this.lines.get(b);
+    const shown = firstSorted(open, k, order).map((id) => {
+      const header = this.headers[this.slot.get(id)]!;
+      const f = findingsOf({ version: '2.1.0', runs: [{ tool: header.tool, results: [this.result(id)] }] } as Log)[0]!;
+      return { tool: f.tool, ruleId: f.ruleId, severity: f.severity, message: f.message, package: f.package, location: f.uri ?? f.url, line: f.line, fixedVersions: f.fixedVersions } as FindingRef;
+    });
+    return { shown, count: open.length };
   }
 
   /** importance() (evaluate.ts) over the kept keys: most severe, then rule, location and tool. */

@@ -7,6 +7,7 @@ import { forTerminalLine } from '../text/escape.js';
 import { bySeverity, findingsOf, isOpen, type FindingView } from './findings.js';
 import type { RenderOptions, Reporter } from './types.js';
 import { firstSorted } from '../policy/top.js';
+import { isSpooled } from '../sarif/spooled-types.js';
 
 /** The one screen: tool × severity table, distinct count after merging, verdict and reasons. */
 export const consoleReporter: Reporter = {
@@ -70,10 +71,10 @@ export function renderConsole(log: Log, opts: RenderOptions): string {
   // Nothing named the findings (no verdict, or a pass): still show the worst few.
   if (!verdict?.reasons.length) {
     // Flattened only here (a pass, or a log without a verdict), and only the worst TOP sorted.
-    const open = findingsOf(log).filter(isOpen);
-    if (open.length) {
-      out.push(c.bold(`  top findings${open.length > TOP ? ` (${TOP} of ${open.length})` : ''}:`));
-      out.push(...reasonLines(c, { code: 'top', message: '', findings: firstSorted(open, TOP, bySeverity).map(refOf), count: open.length }, '').slice(1));
+    const { shown, count } = opts.topOpen ? opts.topOpen(TOP) : topFromLog(log);
+    if (count) {
+      out.push(c.bold(`  top findings${count > TOP ? ` (${TOP} of ${count})` : ''}:`));
+      out.push(...reasonLines(c, { code: 'top', message: '', findings: shown, count }, '').slice(1));
     }
   }
   return `${out.join('\n')}\n`;
@@ -81,13 +82,20 @@ export function renderConsole(log: Log, opts: RenderOptions): string {
 
 const TOP = 5;
 
+function topFromLog(log: Log): { shown: FindingRef[]; count: number } {
+  const open = findingsOf(log).filter(isOpen);
+  return { shown: firstSorted(open, TOP, bySeverity).map(refOf), count: open.length };
+}
+
+
 function refOf(f: FindingView): FindingRef {
   return { tool: f.tool, ruleId: f.ruleId, severity: f.severity, message: f.message, package: f.package, location: f.uri ?? f.url, line: f.line, fixedVersions: f.fixedVersions };
 }
 
 /** "against baseline …: 3 new · 1 fixed …" — the verdict's account, else the results' baselineState. */
 function baselineLine(v: Verdict | undefined, log: Log): string | undefined {
-  const states = v?.baseline ? undefined : baselineStates(log);
+  // A spooled log (results not in memory) always has the verdict's account when it has a baseline.
+  const states = v?.baseline || log.runs.some((r) => isSpooled(r.results)) ? undefined : baselineStates(log);
   if (!v?.baseline && !states?.size) return undefined;
   const n = (st: 'new' | 'unchanged' | 'updated' | 'absent') => v?.baseline?.counts[st] ?? states?.get(st) ?? 0;
   const against = v?.baseline?.against ? ` (${forTerminalLine(v.baseline.against, 80)})` : '';

@@ -7,6 +7,11 @@ export interface RenderOptions {
   width?: number;
   /** Verbosity: `quiet` prints the verdict line only. */
   quiet?: boolean;
+  /**
+   * The `k` most important open findings, when the log's results are not in memory (a spooled log:
+   * src/policy/ledger.ts); the console's pass case lists them instead of walking the results.
+   */
+  topOpen?: (k: number) => { shown: import('../policy/verdict.js').FindingRef[]; count: number };
   /** Size ceiling for formats that have one (markdown: GitHub's comment / step-summary limits). */
   maxChars?: number;
   /** Heading for formats that show one. */

@@ -1,0 +1,95 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Log, Result, Run } from 'sarif';
+import type { Config } from '../config/types.js';
+import { OutputError } from '../errors.js';
+import { ResultSpool } from '../io/result-spool.js';
+import type { ReportInput } from '../io/read-report.js';
+import { ledgerInputs } from '../pipeline.js';
+import { Ledger } from '../policy/ledger.js';
+import { embedVerdict } from '../policy/verdict.js';
+import type { SinkFactory } from '../sarif/builder.js';
+import { mergeRuns } from '../sarif/merge.js';
+import { SpooledRunBuilder } from '../sarif/spooled.js';
+import { isSpooled } from '../sarif/spooled-types.js';
+import { createResultValidator } from '../sarif/validate.js';
+import { afterGate, policyInputsOf, readReports, reportSpecsOf, type CheckOptions } from './check.js';
+import type { CliContext } from './context.js';
+
+/**
+ * Inputs above this many bytes in all are gated spooled: each result is judged by the ledger and
+ * written to a spool file as it is built, so memory follows the ledger's ~100 bytes a result, not
+ * the results (0.8–3 KB each). Below it the log stays in memory (every consumer can walk it).
+ * SECGATE_SPOOL_ABOVE=bytes overrides (tests set 0 to spool everything).
+ */
+export const SPOOL_ABOVE = 16 * 2 ** 20;
+
+/** `secgate check` the spooled way when the inputs are big; undefined: the caller gates in memory. */
+export async function spoolIfBig(inputs: ReportInput[], config: Config, opts: CheckOptions, ctx: CliContext): Promise<number | undefined> {
+  const limit = spoolAbove(ctx.env);
+  let total = 0;
+  for (const i of inputs) total += await sizeOf(resolve(ctx.cwd, i.path));
+  if (total <= limit) return undefined;
+  return spooledCheck(inputs, config, opts, ctx);
+}
+
+async function spooledCheck(inputs: ReportInput[], config: Config, opts: CheckOptions, ctx: CliContext): Promise<number> {
+  // The policy's inputs come first: the ledger judges each result against them as it is built.
+  const reportSpecs = await reportSpecsOf(opts);
+  const policyInputs = await policyInputsOf(config, opts, ctx);
+  const ledger = new Ledger(ledgerInputs({ config, now: ctx.now(), ...policyInputs }));
+  const spool = ResultSpool.create();
+  try {
+    const validate = createResultValidator();
+    const sink: SinkFactory = (header) => {
+      const slot = ledger.openRun(header);
+      const builder = new SpooledRunBuilder(spool);
+      let i = 0;
+      return {
+        add(result) {
+          ledger.observe(slot, result);
+          // The whole log is never validated at once: each result is, before it is written.
+          const problems = validate(result, `/runs/?/results/${i}`);
+          if (problems.length) {
+            const p = problems[0]!;
+            throw new OutputError(`a result of ${header.tool.driver.name} is invalid SARIF at ${p.path}: ${p.message}`, 'this is a secgate bug: run with --debug and report it with the input reports');
+          }
+          builder.add(result);
+          i++;
+        },
+        seal() {
+          const results = builder.seal();
+          ledger.bind(slot, results);
+          return results as unknown as Result[];
+        },
+      };
+    };
+    const runs = await readReports(inputs, config, ctx, sink);
+    const log = mergeRuns(runs);
+    const verdict = ledger.finish(log);
+    embedVerdict(log, verdict);
+    let full: Log | undefined;
+    return await afterGate({ log, verdict, full: () => (full ??= hydrateLog(log)), topOpen: (k) => ledger.topOpen(k) }, config, opts, ctx, reportSpecs);
+  } finally {
+    spool.close();
+  }
+}
+
+/** The log with every spooled run's results read back as objects (patches applied, extras after). */
+export function hydrateLog(log: Log): Log {
+  return { ...log, runs: log.runs.map((run): Run => (isSpooled(run.results) ? { ...run, results: [...run.results] } : run)) };
+}
+
+function spoolAbove(env: NodeJS.ProcessEnv): number {
+  const raw = env['SECGATE_SPOOL_ABOVE'];
+  const n = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isFinite(n) && n >= 0 ? n : SPOOL_ABOVE;
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0; // unreadable: readReports says why, one line per report
+  }
+}
