@@ -1,5 +1,6 @@
 import type { Result } from 'sarif';
 import type { ResultSpool, SpoolSegment } from '../io/result-spool.js';
+import { GITHUB_LIMITS } from './github-limits.js';
 import type { SpooledResults, SpoolPatch } from './spooled-types.js';
 
 /**
@@ -14,6 +15,8 @@ export class SpooledRunBuilder {
   private ruleIds = new Int32Array(1024);
   private ruleIndexes = new Int32Array(1024);
   private states = new Uint8Array(1024);
+  /** Results fitGithubLimits must change as objects (needsObjectAt). */
+  private objects = new Uint8Array(1024);
   /** baselineStates outside SARIF's four (an input's invalid value is kept as it was, not dropped). */
   private readonly otherStates = new Map<number, unknown>();
   private n = 0;
@@ -61,6 +64,7 @@ export class SpooledRunBuilder {
     const code = state === undefined ? 0 : STATE_CODES.get(state as string) ?? OTHER;
     this.states[i] = code;
     if (code === OTHER) this.otherStates.set(i, state);
+    this.objects[i] = needsObject(result) ? 1 : 0;
     this.n = i + 1;
     return i;
   }
@@ -77,6 +81,7 @@ export class SpooledRunBuilder {
       ruleIds: this.ruleIds.subarray(0, n),
       ruleIndexes: this.ruleIndexes.subarray(0, n),
       states: this.states.subarray(0, n),
+      objects: this.objects.subarray(0, n),
       otherStates: this.otherStates,
       patch: undefined,
       extras: [],
@@ -106,7 +111,19 @@ export class SpooledRunBuilder {
     const states = new Uint8Array(size);
     states.set(this.states);
     this.states = states;
+    const objects = new Uint8Array(size);
+    objects.set(this.objects);
+    this.objects = objects;
   }
+}
+
+/** A result fitGithubLimits changes as an object: a `rule` member, or over 1,000 locations or related locations. */
+function needsObject(result: Result): boolean {
+  return (
+    result.rule !== undefined ||
+    (Array.isArray(result.locations) && result.locations.length > GITHUB_LIMITS.locationsPerResult) ||
+    (Array.isArray(result.relatedLocations) && result.relatedLocations.length > GITHUB_LIMITS.locationsPerResult)
+  );
 }
 
 const STATES = [undefined, 'new', 'unchanged', 'updated', 'absent'] as const;
@@ -121,6 +138,7 @@ interface Store {
   readonly ruleIds: Int32Array;
   readonly ruleIndexes: Int32Array;
   readonly states: Uint8Array;
+  readonly objects: Uint8Array;
   readonly otherStates: ReadonlyMap<number, unknown>;
   patch: ((i: number) => SpoolPatch) | undefined;
   extras: Result[];
@@ -197,6 +215,11 @@ export class SpooledRun implements SpooledResults {
     const k = this.index(i);
     const code = this.store.states[k]!;
     return (code === OTHER ? this.store.otherStates.get(k) : STATES[code]) as Result['baselineState'];
+  }
+
+  /** Result i has a `rule` member or over 1,000 locations or related locations (noted by `add`). */
+  needsObjectAt(i: number): boolean {
+    return this.store.objects[this.index(i)] === 1;
   }
 
   patch(i: number): SpoolPatch {

@@ -128,6 +128,21 @@ describe('SpooledRunBuilder and SpooledRun: the written texts are the results, p
     );
   });
 
+  it('needsObjectAt: a rule member, or over 1,000 locations or related locations (what fitGithubLimits changes as an object)', () => {
+    const loc = { physicalLocation: { artifactLocation: { uri: 'a.js' } } };
+    const many = (n: number) => Array.from({ length: n }, () => loc);
+    const run = spool([
+      { ruleId: 'a', message: { text: '' } },
+      { rule: { id: 'a' }, message: { text: '' } },
+      { ruleId: 'a', message: { text: '' }, locations: many(1000), relatedLocations: many(1000) },
+      { ruleId: 'a', message: { text: '' }, locations: many(1001) },
+      { ruleId: 'a', message: { text: '' }, relatedLocations: many(1001) },
+    ]);
+    expect([0, 1, 2, 3, 4].map((i) => run.needsObjectAt(i))).toEqual([false, true, false, true, true]);
+    expect(run.view(3, 5).needsObjectAt(0)).toBe(true);
+    expect(run.view(2, 5).needsObjectAt(0)).toBe(false);
+  });
+
   it('with no patch, a result keeps the baselineState it came with, and loses an input correlationGuid', () => {
     const run = spool([
       { ruleId: 'a', message: { text: 'x' }, baselineState: 'unchanged', correlationGuid: 'old', ruleIndex: 2 },
