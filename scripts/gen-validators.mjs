@@ -67,23 +67,57 @@ function modules(s) {
   // on 200,000 results. With allErrors: false each still stops at the first error; only the errors'
   // schemaPath differs, which nothing reads.
   const { $id: _ownId, ...structural } = s.sarifStructuralSchema;
-  const sarifSchema = hoistSections({ $id: 'secgate-sarif', properties: { structural, input: s.runShape, output: s.outputShape } }, 1500);
+  // One result on its own (the gate checks each result before it is spooled): the structural schema's
+  // result definition, hoisted with `items` too so validateStructural's results loop calls the same function.
+  const result = structural.properties.runs.items.properties.results.items;
+  const hoisted = hoistSections({ $id: 'secgate-sarif', properties: { structural, input: s.runShape, output: s.outputShape, result } }, 1500, { items: true });
+  // A schema of its own, referenced by id from the results loop: exported by a path into the main
+  // schema instead, ajv compiles a second copy of its ~70 KB of code.
+  const { sarifSchema, resultSchema } = splitDefinition(hoisted, hoisted.properties.result.$ref, RESULT_ID);
   // The path is relative to src/generated/ (a .ts import: esbuild and vitest resolve it, tsc does not read the .js).
   const sarif = new Ajv({ allErrors: false, strict: false, inlineRefs: false, unicode: !onlyNonEmptyLimits(sarifSchema), logger, code: { source: true, esm: true, formats: _`require("../sarif/uri.ts").sarifFormats` } });
   addFormats(sarif);
   // Functions, not ajv-formats' regexes (which ajv inlines into the code): the generated code calls these by name.
   for (const [name, fn] of Object.entries(s.sarifFormats)) if (name === 'uri' || name === 'uri-reference') sarif.addFormat(name, fn);
+  sarif.addSchema(resultSchema);
   sarif.addSchema(sarifSchema);
   // No formats: the config loader never added any (the config schema uses none). Sections as functions of
   // their own (hoisted, inlineRefs: false): profiles repeat policy/scanners, and V8 compiles a function only
   // when a configuration has that section, instead of one 420 KB function at every start.
   const config = new Ajv({ allErrors: true, strict: false, verbose: true, inlineRefs: false, unicode: !onlyNonEmptyLimits(s.configSchema), logger, code: { source: true, esm: true } });
   config.addSchema(hoistSections(s.configSchema), 'config');
-  const sarifExports = { validateStructural: 'secgate-sarif#/properties/structural', validateInputRun: 'secgate-sarif#/properties/input', validateOutputRun: 'secgate-sarif#/properties/output' };
+  const sarifExports = {
+    validateStructural: 'secgate-sarif#/properties/structural',
+    validateInputRun: 'secgate-sarif#/properties/input',
+    validateOutputRun: 'secgate-sarif#/properties/output',
+    validateStructuralResult: RESULT_ID,
+  };
   return [
     { name: 'sarif', from: 'src/sarif/structural-schema.ts and src/scanners/sarif/input-shape-schema.ts', code: standaloneCode(sarif, sarifExports), exports: Object.keys(sarifExports) },
     { name: 'config', from: 'src/config/schema.ts', code: standaloneCode(config, { validateConfig: 'config' }), exports: ['validateConfig'] },
   ];
+}
+
+const RESULT_ID = 'secgate-sarif-result';
+
+/**
+ * `schema` with its definition at `ref` ("#/definitions/sN") moved out into a schema with `$id` `id`, and
+ * every reference to it pointing there; the moved schema's own local references name `schema` absolutely.
+ */
+export function splitDefinition(schema, ref, id) {
+  const name = /^#\/definitions\/(\w+)$/.exec(ref)?.[1];
+  if (!name || !schema.definitions?.[name]) throw new Error(`splitDefinition: no definition at ${ref}`);
+  const rewrite = (node, to) => {
+    if (Array.isArray(node)) return node.map((n) => rewrite(n, to));
+    if (!node || typeof node !== 'object') return node;
+    const out = {};
+    for (const [k, v] of Object.entries(node)) out[k] = k === '$ref' && typeof v === 'string' ? to(v) : k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? v : rewrite(v, to);
+    return out;
+  };
+  const { [name]: moved, ...rest } = schema.definitions;
+  const sarifSchema = rewrite({ ...schema, definitions: rest }, (r) => (r === ref ? id : r));
+  const resultSchema = { $id: id, ...rewrite(moved, (r) => (r === ref ? '#' : r.startsWith('#') ? `${schema.$id}${r}` : r)) };
+  return { sarifSchema, resultSchema };
 }
 
 /**
@@ -110,11 +144,12 @@ export function onlyNonEmptyLimits(schema) {
 }
 
 /**
- * The same schema with every large subschema under `properties` / `additionalProperties` moved to
- * `definitions` (one per distinct content) and referenced. Validation is the same; the errors differ only in
- * `schemaPath` (parentSchema keeps its keys, which the loader's "unknown key (allowed: …)" lists).
+ * The same schema with every large subschema under `properties` / `additionalProperties` (and `items`,
+ * with `{ items: true }`) moved to `definitions` (one per distinct content) and referenced. Validation is
+ * the same; the errors differ only in `schemaPath` (parentSchema keeps its keys, which the loader's
+ * "unknown key (allowed: …)" lists).
  */
-export function hoistSections(schema, minChars = 400) {
+export function hoistSections(schema, minChars = 400, { items = false } = {}) {
   const definitions = {};
   const byContent = new Map();
   const hoist = (sub) => {
@@ -137,7 +172,7 @@ export function hoistSections(schema, minChars = 400) {
       // Values, not schemas: copied as they are (a default could hold a key named "properties").
       if (k === 'enum' || k === 'const' || k === 'default' || k === 'examples') out[k] = v;
       else if (k === 'properties' && v && typeof v === 'object' && !Array.isArray(v)) out[k] = Object.fromEntries(Object.entries(v).map(([p, sub]) => [p, hoist(sub)]));
-      else if (k === 'additionalProperties' && v && typeof v === 'object') out[k] = hoist(v);
+      else if ((k === 'additionalProperties' || (items && k === 'items')) && v && typeof v === 'object' && !Array.isArray(v)) out[k] = hoist(v);
       else out[k] = walk(v);
     }
     return out;

@@ -4,3 +4,4 @@ import type { ValidateFunction } from 'ajv';
 export declare const validateStructural: ValidateFunction;
 export declare const validateInputRun: ValidateFunction;
 export declare const validateOutputRun: ValidateFunction;
+export declare const validateStructuralResult: ValidateFunction;

@@ -8,7 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { validateConfig } from '../../src/generated/config.js';
-import { validateInputRun, validateOutputRun, validateStructural } from '../../src/generated/sarif.js';
+import { validateInputRun, validateOutputRun, validateStructural, validateStructuralResult } from '../../src/generated/sarif.js';
 import { parseReport } from '../../src/io/read-report.js';
 import { mergeRuns } from '../../src/sarif/merge.js';
 import { sarifStructuralSchema } from '../../src/sarif/structural-schema.js';
@@ -70,6 +70,39 @@ describe('precompiled validators (src/generated, scripts/gen-validators.mjs)', (
     expect(validateStructural(badUri)).toBe(false);
     same(validateStructural, reference, badUri);
     fc.assert(fc.property(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (ms) => same(validateStructural, reference, mutate(log, ms))), { numRuns: RUNS });
+  });
+
+  it("SARIF result (the gate's per-result check): same errors as a run-time compile of the structural schema's result definition", () => {
+    const reference = compiled(sarifStructuralSchema.properties.runs.items.properties.results.items, { formats: true });
+    const grype = parseReport({ path: 'grype.json' }, readFileSync(join(FIXTURES, 'grype.json'), 'utf8'), { unknownSeverity: 'medium' }).runs;
+    const results = JSON.parse(JSON.stringify(mergeRuns(grype).runs.flatMap((r) => r.results ?? []))) as unknown[];
+    expect(results.length).toBeGreaterThan(1);
+    for (const r of results) {
+      expect(validateStructuralResult(r)).toBe(true);
+      same(validateStructuralResult, reference, r);
+    }
+    fc.assert(fc.property(fc.nat(results.length - 1), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (i, ms) => same(validateStructuralResult, reference, mutate(results[i], ms))), { numRuns: RUNS });
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 3 }), (v) => same(validateStructuralResult, reference, v)), { numRuns: RUNS });
+  });
+
+  it('the result validator is the code validateStructural runs per result (one copy in the module, not two)', () => {
+    const code = readFileSync(join(root, 'src', 'generated', 'sarif.js'), 'utf8');
+    const name = /export const validateStructuralResult = (validate\d+);/.exec(code)?.[1];
+    expect(name).toBeDefined();
+    // Called from the run's results loop, and the only function of its size.
+    expect(code).toMatch(new RegExp(`${name}\\(data\\d*\\[i\\d+\\], \\{instancePath:instancePath\\+"/results/"`));
+    // The result schema's own first check (message and locations required) occurs once.
+    expect(code.split('((data.message === undefined) && (missing0 = "message")) || ((data.locations === undefined) && (missing0 = "locations"))')).toHaveLength(2);
+  });
+
+  it('splitDefinition moves one definition out under its own $id and repoints every reference', async () => {
+    const gen = (await import(join(root, 'scripts', 'gen-validators.mjs') as string)) as { splitDefinition: (s: object, ref: string, id: string) => { sarifSchema: object; resultSchema: object } };
+    const schema = { $id: 'main', properties: { a: { $ref: '#/definitions/s0' }, b: { items: { $ref: '#/definitions/s0' } }, c: { enum: [{ $ref: '#/definitions/s0' }] } }, definitions: { s0: { properties: { x: { $ref: '#/definitions/s1' }, self: { $ref: '#/definitions/s0' } } }, s1: { type: 'string' } } };
+    expect(gen.splitDefinition(schema, '#/definitions/s0', 'moved')).toEqual({
+      sarifSchema: { $id: 'main', properties: { a: { $ref: 'moved' }, b: { items: { $ref: 'moved' } }, c: { enum: [{ $ref: '#/definitions/s0' }] } }, definitions: { s1: { type: 'string' } } },
+      resultSchema: { $id: 'moved', properties: { x: { $ref: 'main#/definitions/s1' }, self: { $ref: '#' } } },
+    });
+    expect(() => gen.splitDefinition(schema, '#/definitions/s9', 'x')).toThrow(/no definition/);
   });
 
   it('string lengths: .length only where every limit is minLength 0/1 (then it agrees with the code-point count)', async () => {
