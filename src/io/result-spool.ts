@@ -30,18 +30,13 @@ const live = new Set<ResultSpool>();
 let exitHooked = false;
 
 function closeAllOnExit(): void {
-  for (const spool of live) {
-    try {
-      spool.close();
-    } catch {
-      // Exiting anyway: nothing better to do with it than leave the dir.
-    }
-  }
+  for (const spool of live) spool.close();
 }
 
 export class ResultSpool {
   private readonly segments: SpoolSegment[] = [];
   private closed = false;
+  private removed = false;
 
   private constructor(
     /** The spool's private dir (mode 0700, from mkdtemp). */
@@ -89,18 +84,24 @@ export class ResultSpool {
     return this.closed;
   }
 
-  /** Close every segment and remove the dir (idempotent). */
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Close every segment and remove the dir (idempotent). Never throws: it runs in `finally` blocks
+   * after the verdict is known, and a temp dir left behind must neither hide the error being thrown
+   * nor turn a verdict into exit 2. Returns whether the dir is gone.
+   */
+  close(): boolean {
+    if (this.closed) return this.removed;
     this.closed = true;
     live.delete(this);
     for (const s of this.segments) s.release();
     this.segments.length = 0;
     try {
-      rmSync(this.dir, { recursive: true, force: true });
-    } catch (e) {
-      throw spoolError('remove the result spool', this.dir, e);
+      rmSync(this.dir, { recursive: true, force: true, maxRetries: 2 });
+      this.removed = true;
+    } catch {
+      this.removed = false;
     }
+    return this.removed;
   }
 }
 

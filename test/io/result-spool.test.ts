@@ -156,8 +156,8 @@ describe('ResultSpool: the temp dir', () => {
     seg.append('x');
     seg.seal();
     expect(existsSync(spool.dir)).toBe(true);
-    spool.close();
-    spool.close(); // idempotent
+    expect(spool.close()).toBe(true);
+    expect(spool.close()).toBe(true); // idempotent
     expect(existsSync(spool.dir)).toBe(false);
     const e = caught(() => seg.line(0));
     expect(e).toBeInstanceOf(OutputError);
