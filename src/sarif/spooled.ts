@@ -6,7 +6,8 @@ import type { SpooledResults, SpoolPatch } from './spooled-types.js';
 /**
  * One run's results written to a spool segment as the adapter builds them (`add`), then read back
  * through `SpooledResults` (`seal`). Per result the heap keeps its line offset (in the segment),
- * an interned ruleId code, its ruleIndex and a baselineState code: ~17 bytes, not the result.
+ * an interned ruleId code, its ruleIndex, a baselineState code and a needsObjectAt flag: 18 bytes,
+ * not the result.
  */
 export class SpooledRunBuilder {
   private readonly segment: SpoolSegment;
