@@ -1,4 +1,6 @@
 import type { Result } from 'sarif';
+import { ResultSpool } from '../../src/io/result-spool.js';
+import { SpooledRunBuilder } from '../../src/sarif/spooled.js';
 import type { SpooledResults, SpoolPatch } from '../../src/sarif/spooled-types.js';
 
 /**
@@ -55,5 +57,36 @@ export function applied(results: readonly Result[], extras: readonly Result[] = 
       ...(patches[i]?.correlationGuid !== undefined ? { correlationGuid: patches[i]!.correlationGuid } : {}),
     })),
     ...extras,
+  ];
+}
+
+/**
+ * The same results behind the real SpooledResults (src/sarif/spooled.ts, in `spool`): added one by
+ * one as the gate does, sealed, the patches set, the extras given.
+ */
+export function realSpooled(spool: ResultSpool, results: readonly Result[], extras: Result[] = [], patches: (SpoolPatch | undefined)[] = []): SpooledResults {
+  const builder = new SpooledRunBuilder(spool);
+  for (const r of results) builder.add(r);
+  const run = builder.seal();
+  run.setPatch((i) => patches[i] ?? {});
+  run.extras = extras;
+  return run;
+}
+
+export type MakeSpooled = (results: readonly Result[], extras?: Result[], patches?: (SpoolPatch | undefined)[]) => SpooledResults;
+
+/** Both implementations, for tests to run over each (the real one's spool removed after all tests of the file). */
+export function spooledImplementations(): { name: string; make: MakeSpooled; close: () => void }[] {
+  let spool: ResultSpool | undefined;
+  return [
+    { name: 'fake', make: fakeSpooled, close: () => undefined },
+    {
+      name: 'real',
+      make: (results, extras, patches) => realSpooled((spool ??= ResultSpool.create()), results, extras, patches),
+      close: () => {
+        spool?.close();
+        spool = undefined;
+      },
+    },
   ];
 }

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Log, Result, Run } from 'sarif';
 import { resolveSarifLayout, sarifChunks, sarifJson } from '../../src/report/sarif.js';
 import type { SpoolPatch } from '../../src/sarif/spooled-types.js';
-import { applied, fakeSpooled } from '../helpers/fake-spooled.js';
+import { applied, spooledImplementations, type MakeSpooled } from '../helpers/fake-spooled.js';
 import { fuzzRuns } from '../helpers/fuzz.js';
 import { LIVE } from '../helpers/hostile.js';
 
@@ -37,7 +37,7 @@ const run = fc.record({
   extras: fc.array(absent, { maxLength: 3 }),
   properties: obj,
 });
-const logs = fc.array(run, { maxLength: 3 }).map((runs) => {
+const logsOf = (fakeSpooled: MakeSpooled) => fc.array(run, { maxLength: 3 }).map((runs) => {
   const inMemory: Run[] = [];
   const spooled: Run[] = [];
   for (const r of runs) {
@@ -53,7 +53,10 @@ const logs = fc.array(run, { maxLength: 3 }).map((runs) => {
 /** The spooled log with every spooled run's results materialised (what the pretty layout must print). */
 const materialised = (log: Log): Log => ({ ...log, runs: log.runs.map((r) => ({ ...r, results: [...(r.results ?? [])] })) });
 
-describe('SARIF writer over spooled runs', () => {
+for (const { name, make: fakeSpooled, close } of spooledImplementations()) describe(`SARIF writer over spooled runs (${name} SpooledResults)`, () => {
+  afterAll(close);
+  const logs = logsOf(fakeSpooled);
+
   it('writes the same data as the in-memory log with the patches applied, in both layouts', () => {
     fc.assert(
       fc.property(logs, ({ inMemory, spooled }) => {
@@ -102,9 +105,9 @@ describe('SARIF writer over spooled runs', () => {
     const big = 'x'.repeat(1000);
     const results: Result[] = Array.from({ length: 5000 }, (_, i) => ({ ruleId: `R${i}`, message: { text: big } }));
     const fake = fakeSpooled(results);
-    const calls: [number, number][] = [];
     const texts = fake.texts.bind(fake);
-    const spy = { ...fake, length: fake.length, texts: (from: number, to: number, map?: ReadonlyMap<number, number>) => (calls.push([from, to]), texts(from, to, map)) };
+    const calls: [number, number][] = [];
+    const spy = { spooled: true, count: fake.count, length: fake.length, extras: fake.extras, texts: (from: number, to: number, map?: ReadonlyMap<number, number>) => (calls.push([from, to]), texts(from, to, map)) };
     const log = { version: '2.1.0', runs: [{ tool: { driver: { name: 't' } }, results: spy as unknown as Result[] }] } as Log;
     const pieces = [...sarifChunks(log, 'lines')];
     expect(calls).toEqual([[0, 5000]]);

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Location, Log, ReportingDescriptor, Result, Run } from 'sarif';
 import { sarifChunks } from '../../src/report/sarif.js';
 import { GITHUB_LIMITS, fitGithubLimits } from '../../src/sarif/github-limits.js';
 import { isSpooled, type SpooledResults, type SpoolPatch } from '../../src/sarif/spooled-types.js';
-import { applied, fakeSpooled } from '../helpers/fake-spooled.js';
+import { applied, fakeSpooled, realSpooled } from '../helpers/fake-spooled.js';
+import { ResultSpool } from '../../src/io/result-spool.js';
 import { fuzzRuns } from '../helpers/fuzz.js';
 
 const manyRules = (n: number): ReportingDescriptor[] => Array.from({ length: n }, (_, i) => ({ id: `CVE-${i}`, shortDescription: { text: `rule ${i}` } }));
@@ -20,10 +21,15 @@ interface Case {
   patches?: (SpoolPatch | undefined)[];
 }
 
-/** The same run in memory (patches applied) and spooled (the fake; with or without needsObjectAt). */
-function both({ run, results, extras = [], patches = [] }: Case, hinted = false): { inMemory: Log; spooled: Log } {
-  const fake = fakeSpooled(results, [...extras], patches);
-  if (hinted) {
+let spool: ResultSpool | undefined;
+afterAll(() => spool?.close());
+
+type Impl = 'fake' | 'fake+needsObjectAt' | 'real';
+
+/** The same run in memory (patches applied) and spooled (the fake, with or without needsObjectAt; the real one). */
+function both({ run, results, extras = [], patches = [] }: Case, impl: Impl = 'fake'): { inMemory: Log; spooled: Log } {
+  const fake = impl === 'real' ? realSpooled((spool ??= ResultSpool.create()), results, [...extras], patches) : fakeSpooled(results, [...extras], patches);
+  if (impl === 'fake+needsObjectAt') {
     const needs = results.map((r) => r.rule !== undefined || (r.locations?.length ?? 0) > 1000 || (r.relatedLocations?.length ?? 0) > 1000);
     (fake as { needsObjectAt?: (i: number) => boolean }).needsObjectAt = (i) => needs[i]!;
   }
@@ -36,8 +42,8 @@ function both({ run, results, extras = [], patches = [] }: Case, hinted = false)
 /** fitGithubLimits then the writer: the same data from both, in both layouts, hinted or not. */
 function expectSame(c: Case): Log {
   let fitted: Log | undefined;
-  for (const hinted of [false, true]) {
-    const { inMemory, spooled } = both(c, hinted);
+  for (const impl of ['fake', 'fake+needsObjectAt', 'real'] as const) {
+    const { inMemory, spooled } = both(c, impl);
     fitted = fitGithubLimits(spooled);
     const expected = written(fitGithubLimits(inMemory));
     expect(written(fitted)).toEqual(expected);
@@ -53,8 +59,10 @@ function expectSame(c: Case): Log {
 
 describe('fitGithubLimits over spooled runs: the same written data as in memory', () => {
   it('a run within every limit is returned as it is (the same spooled object)', () => {
-    const { spooled } = both({ run: { tool: { driver: { name: 't', rules: manyRules(3) } } }, results: [res('CVE-1', { ruleIndex: 1 })] });
-    expect(fitGithubLimits(spooled).runs[0]).toBe(spooled.runs[0]);
+    for (const impl of ['fake', 'real'] as const) {
+      const { spooled } = both({ run: { tool: { driver: { name: 't', rules: manyRules(3) } } }, results: [res('CVE-1', { ruleIndex: 1 })] }, impl);
+      expect(fitGithubLimits(spooled).runs[0]).toBe(spooled.runs[0]);
+    }
     expectSame({ run: { tool: { driver: { name: 't', rules: manyRules(3) } } }, results: [res('CVE-1', { ruleIndex: 1 })] });
   });
 
@@ -126,9 +134,9 @@ describe('fitGithubLimits over spooled runs: the same written data as in memory'
     );
   });
 
-  it('the spooled run and its rules are not modified', () => {
+  it.each(['fake', 'real'] as const)('the spooled run and its rules are not modified (%s)', (impl) => {
     const results = RULES_30K.slice(0, 10).map((r, i) => res(r.id, { ruleIndex: i * 2000 }));
-    const { spooled } = both({ run: { tool: { driver: { name: 't', rules: RULES_30K } } }, results });
+    const { spooled } = both({ run: { tool: { driver: { name: 't', rules: RULES_30K } } }, results }, impl);
     const before = JSON.stringify([...(spooled.runs[0]!.results as unknown as SpooledResults)]);
     fitGithubLimits(spooled);
     expect(JSON.stringify([...(spooled.runs[0]!.results as unknown as SpooledResults)])).toBe(before);
