@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { ConfigError, OutputError, ReportError, SecgateError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { readReport, type ReportInput } from '../io/read-report.js';
+import { readReport, STREAM_RECORDS_ABOVE, type ReportInput } from '../io/read-report.js';
 import { gate } from '../pipeline.js';
 import { inertInActions } from '../publish/auto.js';
 import { exitCodeFor } from '../policy/verdict.js';
@@ -78,7 +78,7 @@ export async function check(reports: string[], opts: CheckOptions, ctx: CliConte
 
 /** Read every report (all of them, so each unreadable one gets its line); any failure is exit 2. */
 export async function readReports(inputs: ReportInput[], config: Config, ctx: CliContext, sink?: SinkFactory): Promise<Run[]> {
-  const settled = await Promise.allSettled(inputs.map((i) => readReport({ ...i, path: resolve(ctx.cwd, i.path) }, { unknownSeverity: config.policy.unknown_severity, streamAbove: streamAbove(ctx.env), sink }).then((r) => ({ ...r, shown: i.path }))));
+  const settled = await Promise.allSettled(inputs.map((i) => readReport({ ...i, path: resolve(ctx.cwd, i.path) }, { unknownSeverity: config.policy.unknown_severity, streamAbove: streamAbove(ctx.env) ?? (sink ? STREAM_RECORDS_ABOVE : undefined), sink }).then((r) => ({ ...r, shown: i.path }))));
   const errors = settled.flatMap((s) => (s.status === 'rejected' ? [asSecgate(s.reason)] : []));
   if (errors.length) throw errors.length === 1 ? errors[0]! : new ManyErrors(errors);
   return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.runs.map((run) => relabel(run, s.value.shown)) : []));
