@@ -15,7 +15,7 @@ import { locationUri, props, startLine, type FindingProps } from './props.js';
  * A GUID the input already had is replaced: secgate's classes span tools, the input's do not.
  *
  * A class's GUID is derived from its smallest key (the union-find root), so it does not depend on
- * input order; it is hashed once per class, not once per result.
+ * input order; it is hashed from the root key each time it is asked (nothing held per class).
  */
 export function correlate(log: Log): void {
   const c = new Correlator();
@@ -121,13 +121,12 @@ function packageKey(p: Partial<FindingProps>): string {
 
 /**
  * Union-find over string keys, by number. The smaller key becomes the root of a union, so a
- * class's root is its smallest key whatever order the unions came in; its GUID is cached per root.
+ * class's root is its smallest key whatever order the unions came in; its GUID is hashed from the root's key when asked.
  */
 class KeyClasses {
   private readonly index = new Map<string, number>();
   private readonly keys: string[] = [];
   private readonly parent: number[] = [];
-  private readonly guids: (string | undefined)[] = [];
 
   add(key: string): number {
     let n = this.index.get(key);
@@ -163,7 +162,8 @@ class KeyClasses {
 
   guidOf(n: number): string {
     const r = this.find(n);
-    return (this.guids[r] ??= guidFrom(this.keys[r]!));
+    // Not cached: most classes have one result, and a cache would hold a string per class to the end.
+    return guidFrom(this.keys[r]!);
   }
 }
 
