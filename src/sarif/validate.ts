@@ -3,7 +3,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { validateStructural, validateStructuralResult } from '../generated/sarif.js';
-import { isSpooled } from './spooled-types.js';
+import { isSpooled, type SpooledResults } from './spooled-types.js';
+import { resultItemsPointer } from './validate-results.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its type is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: unknown) => unknown;
@@ -27,12 +28,38 @@ const structural = fromAjv(validateStructural);
  * log is checked with each such run's results replaced by its extras — the spooled ones were each
  * checked against the same result schema as they were spooled (createResultValidator), and the
  * schema puts no constraint on the results array beyond its items. A user schema may constrain
- * anything, so the log is checked whole, the spooled results materialised (slow, correct).
+ * anything: when it checks results one by one only (validate-results.ts; the official schema
+ * does), the log is checked with the extras only and each spooled result, read back one at a
+ * time, against its result subschema; otherwise the log is checked whole, the spooled results
+ * materialised (slow, correct). Either way the verdict is the in-memory one; with one problem
+ * reported (allErrors: false), a log bad in several places may name another of them first.
  */
 export function createSarifValidator(schema?: Record<string, unknown>): SarifValidator {
   if (!schema) return (log) => (hasSpooled(log) ? withExtrasOnly(log, structural) : structural(log));
-  const validate = compileValidator(schema);
-  return (log) => validate(hasSpooled(log) ? materialised(log) : log);
+  const { validate, validateResult } = compileValidator(schema);
+  const whole = fromAjv(validate);
+  return (log) => {
+    if (!hasSpooled(log)) return whole(log);
+    if (!validateResult) return whole(materialised(log));
+    const problems = withExtrasOnly(log, whole);
+    if (problems.length) return problems;
+    for (const [k, run] of log.runs.entries()) {
+      if (!isSpooled(run.results)) continue;
+      const bad = firstInvalid(run.results, validateResult);
+      if (bad) return (validateResult.errors ?? []).map((e) => toProblem(e, `/runs/${k}/results/${bad.index}`));
+    }
+    return [];
+  };
+}
+
+/** The first spooled result (read back in order, one at a time) the validator rejects; its errors are on the validator. */
+function firstInvalid(results: SpooledResults, validate: ValidateFunction): { index: number } | undefined {
+  let index = 0;
+  for (const text of results.texts(0, results.count)) {
+    if (!validate(JSON.parse(text))) return { index };
+    index++;
+  }
+  return undefined;
 }
 
 /**
@@ -70,19 +97,34 @@ function materialised(log: Log): Log {
   return { ...log, runs: log.runs.map((run) => (isSpooled(run?.results) ? { ...run, results: [...run.results] } : run)) };
 }
 
-function compileValidator(schema: Record<string, unknown>): SarifValidator {
-  let validate: ValidateFunction;
+/** The schema compiled, and — when it checks results one by one only — its result subschema compiled with it. */
+function compileValidator(schema: Record<string, unknown>): { validate: ValidateFunction; validateResult: ValidateFunction | undefined } {
+  let ajv: Ajv;
   if (String(schema['$schema'] ?? '').includes('draft-04')) {
     const Draft04 = ((AjvDraft04 as unknown as { default?: unknown }).default ?? AjvDraft04) as new (o: object) => Ajv;
-    const ajv = new Draft04({ allErrors: false, strict: false, validateFormats: true });
-    addFormats(ajv);
-    validate = ajv.compile(schema);
+    ajv = new Draft04({ allErrors: false, strict: false, validateFormats: true });
   } else {
-    const ajv = new Ajv({ allErrors: false, strict: false });
-    addFormats(ajv);
-    validate = ajv.compile(schema);
+    ajv = new Ajv({ allErrors: false, strict: false });
   }
-  return fromAjv(validate);
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+  const pointer = resultItemsPointer(schema);
+  return { validate, validateResult: pointer === undefined ? undefined : resultFragment(ajv, schema, pointer) };
+}
+
+/** The compiled subschema at `pointer` of `schema` (already compiled in `ajv`), or undefined if ajv cannot find it. */
+function resultFragment(ajv: Ajv, schema: Record<string, unknown>, pointer: string): ValidateFunction | undefined {
+  const id = schema['$id'] ?? schema['id'];
+  let base = typeof id === 'string' && id ? id.replace(/#$/, '') : undefined;
+  if (base === undefined) {
+    base = 'secgate-user-sarif-schema';
+    ajv.addSchema(schema, base);
+  }
+  try {
+    return ajv.getSchema(`${base}${pointer}`);
+  } catch {
+    return undefined; // the whole-log check then (slow, correct)
+  }
 }
 
 function fromAjv(validate: ValidateFunction): SarifValidator {

@@ -99,7 +99,7 @@ describe('createSarifValidator over spooled runs', () => {
     );
   });
 
-  it.runIf(HAVE_OFFICIAL_SCHEMA)('a user schema (the official OASIS one): the whole log, spooled results materialised — the same problems as in memory', () => {
+  it.runIf(HAVE_OFFICIAL_SCHEMA)('a user schema (the official OASIS one): the same problems as in memory (its results checked one by one, validate-results.test.ts)', () => {
     const official = createSarifValidator(JSON.parse(readFileSync(join(SCHEMAS, 'sarif-schema-2.1.0.json'), 'utf8')) as Record<string, unknown>);
     const k = LOG.runs.findIndex((r) => (r.results?.length ?? 0) >= 2);
     expect(official(spooledAt(LOG, k, 1))).toEqual([]);
@@ -120,7 +120,7 @@ describe('createSarifValidator over spooled runs', () => {
     }
   });
 
-  it('a user schema sees patches: the materialised results carry them', () => {
+  it('a user schema sees patches: the results read back carry them', () => {
     const schema = { type: 'object', properties: { runs: { type: 'array', items: { properties: { results: { type: 'array', items: { required: ['baselineState'] } } } } } } };
     const results: Result[] = [{ message: { text: 'a' } }, { message: { text: 'b' } }];
     const withPatches = fakeSpooled(results, [], [{ baselineState: 'new' }, { baselineState: 'unchanged' }]);
