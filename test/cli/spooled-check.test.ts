@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CORPUS, HAVE_CORPUS, NO_CORPUS_REASON } from '../helpers/corpus.js';
+import { CORPUS, HAVE_CORPUS, NO_CORPUS_REASON, SCHEMAS } from '../helpers/corpus.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = process.env['SECGATE_TEST_CLI'] ? resolve(process.env['SECGATE_TEST_CLI']) : join(ROOT, 'dist', 'cli.js');
@@ -103,6 +103,8 @@ interface Case {
   written?: string[];
   /** --sarif-layout of the --json run and of the console run (default pretty, lines). */
   layouts?: [string, string];
+  /** The exit code in memory, when the case is about it. */
+  code?: number;
   /** A difference found and reported, not yet fixed: the case is expected to fail until it is. */
   knownDifference?: string;
 }
@@ -250,7 +252,7 @@ const CASES: Case[] = [
   { name: 'several reports, three Grype, two Trivy', corpus: true, args: [R('grype.json'), C('grype/mitre/anchore_grype.json'), C('grype/mitre/amazon.json'), R('trivy.json'), C('trivy/trivy-integration/alpine-39.json.golden'), R('semgrep.sarif'), R('zap-2.17-traditional.json'), join(FIX, 'policy', 'grype-npm.json')] },
   // 3. every threshold matcher, warn_on, waivers in every state, ignore files, OpenVEX; 6./7. reports and history
   {
-    name: 'thresholds with every matcher, waivers, .trivyignore, .grype.yaml, OpenVEX',
+    name: 'thresholds with every matcher, waivers, .trivyignore, .grype.yaml, OpenVEX', code: 1,
     corpus: true,
     args: [R('grype.json'), R('trivy.json'), R('semgrep.sarif'), R('zap-2.17-traditional.json'), C('grype/mitre/anchore_grype.json'), C('grype/grype-presenter/TestJsonImgsPresenter.golden'), join(FIX, 'policy', 'grype-npm.json')],
     files: {
@@ -263,7 +265,7 @@ const CASES: Case[] = [
   },
   // 4. --baseline: a previous log from modified reports (some fixed, some new, some updated); two runs of one tool
   {
-    name: '--baseline against a previous secgate log',
+    name: '--baseline against a previous secgate log', code: 1,
     corpus: true,
     args: ['grype.json', 'anchore.json', 'semgrep.sarif', 'trivy.json', '--baseline', 'base.sarif'],
     copies: { 'grype.json': R('grype.json'), 'anchore.json': C('grype/mitre/anchore_grype.json'), 'semgrep.sarif': R('semgrep.sarif'), 'trivy.json': R('trivy.json') },
@@ -279,14 +281,14 @@ const CASES: Case[] = [
     outputs: true,
   },
   {
-    name: '--baseline, new-code-only preset, nothing new (pass)',
+    name: '--baseline, new-code-only preset, nothing new (pass)', code: 0,
     args: ['grype-npm.json', 'semgrep.sarif', '--baseline', 'base.sarif'],
     copies: { 'grype-npm.json': join(FIX, 'policy', 'grype-npm.json'), 'semgrep.sarif': join(FIX, 'policy', 'semgrep.sarif') },
     files: { 'secgate.yml': 'extends: new-code-only\n' },
     setup: (dir) => execFileSync(process.execPath, [CLI, 'baseline', 'grype-npm.json', 'semgrep.sarif', '-o', 'base.sarif'], { cwd: dir, stdio: 'pipe', env: { PATH: process.env['PATH'], NO_COLOR: '1' } }),
   },
   {
-    name: '--diff-base on a git repository',
+    name: '--diff-base on a git repository', code: 1,
     args: ['grype.json', 'semgrep.sarif', '--diff-base', 'main'],
     copies: { 'grype.json': join(FIX, 'policy', 'grype-npm.json'), 'semgrep.sarif': join(FIX, 'policy', 'semgrep.sarif') },
     files: { 'secgate.yml': 'policy:\n  fail_on: [ { severity: high, new: true } ]\n' },
@@ -319,12 +321,26 @@ const CASES: Case[] = [
     env: (dir) => ({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'outputs.txt'), GITHUB_WORKSPACE: dir }),
     written: ['summary.md', 'outputs.txt'],
   },
+  // actions (dry run: what they would do is embedded in the log), --quiet, a user --sarif-schema (the log checked materialised)
+  {
+    name: 'actions dry run, --quiet',
+    args: [join(FIX, 'wazuh', 'alerts.json'), R('grype.json'), '--quiet'],
+    files: { 'secgate.yml': 'version: 1\nactions:\n  - name: notify\n    when: { severity: high }\n    webhook: { url: "http://127.0.0.1:9/hooks/secgate" }\n  - name: all\n    when: {}\n    webhook: { url: "http://127.0.0.1:9/hooks/all" }\n' },
+    outputs: true,
+  },
+  { name: '--sarif-schema with the SARIF 2.1.0 schema', corpus: true, args: [R('grype.json'), R('semgrep.sarif'), '--sarif-schema', join(SCHEMAS, 'sarif-schema-2.1.0.json')] },
+  // unreadable reports: exit 2, one line per report, no log, the spool removed
+  {
+    name: 'a truncated Grype report and a truncated SARIF log beside a good one', code: 2,
+    args: ['truncated.json', 'truncated.sarif', R('trivy.json')],
+    files: { 'truncated.json': readFileSync(R('grype.json'), 'utf8').slice(0, 3000), 'truncated.sarif': readFileSync(R('semgrep.sarif'), 'utf8').slice(0, 2500) },
+  },
   // 5. a pass (the console lists the top findings), a fail, an error (require: rejects)
-  { name: 'pass with findings: the top findings listed', corpus: true, args: [C('grype/mitre/anchore_grype.json'), R('semgrep.sarif')], files: { 'secgate.yml': 'policy:\n  fail_on: [ { severity: critical, max: 1000 } ]\n' }, outputs: true },
-  { name: 'pass with no findings', corpus: true, args: [C('grype/defectdojo/no_vuln.json')], outputs: true },
-  { name: 'fail (default policy)', args: [R('grype.json'), R('trivy.json'), R('semgrep.sarif')], outputs: true },
-  { name: 'error: a required container scan is missing', args: [R('semgrep.sarif'), R('zap-2.17-traditional.json')], files: { 'secgate.yml': 'policy:\n  require: { kinds: [container] }\n' }, outputs: true },
-  { name: 'waived pass, expiring and stale waivers (.secgate-waivers.yml)', args: ['grype-npm.json'], copies: { 'grype-npm.json': join(FIX, 'policy', 'grype-npm.json') }, files: { 'secgate.yml': `policy:\n  fail_on:\n    - { severity: high, kinds: [sca, container] }\nwaivers:\n  - { id: GHSA-35jh-r3h4-6jhm, package: "pkg:npm/lodash@*", reason: "template() is never called with user input", expires: ${day(120)}, owner: web-team, ticket: SEC-101 }\n  - { id: GHSA-xvch-5gv4-984h, package: "pkg:npm/minimist", version: "<1.2.6", reason: "CLI-only", expires: ${day(3)} }\n  - { id: CVE-2019-10744, reason: "fixed long ago", expires: ${day(100)} }\n` }, outputs: true },
+  { name: 'pass with findings: the top findings listed', code: 0, corpus: true, args: [C('grype/mitre/anchore_grype.json'), R('semgrep.sarif')], files: { 'secgate.yml': 'policy:\n  fail_on: [ { severity: critical, max: 1000 } ]\n' }, outputs: true },
+  { name: 'pass with no findings', code: 0, corpus: true, args: [C('grype/defectdojo/no_vuln.json')], outputs: true },
+  { name: 'fail (default policy)', code: 1, args: [R('grype.json'), R('trivy.json'), R('semgrep.sarif')], outputs: true },
+  { name: 'error: a required container scan is missing', code: 2, args: [R('semgrep.sarif'), R('zap-2.17-traditional.json')], files: { 'secgate.yml': 'policy:\n  require: { kinds: [container] }\n' }, outputs: true },
+  { name: 'waived pass, expiring and stale waivers (.secgate-waivers.yml)', code: 0, args: ['grype-npm.json'], copies: { 'grype-npm.json': join(FIX, 'policy', 'grype-npm.json') }, files: { 'secgate.yml': `policy:\n  fail_on:\n    - { severity: high, kinds: [sca, container] }\nwaivers:\n  - { id: GHSA-35jh-r3h4-6jhm, package: "pkg:npm/lodash@*", reason: "template() is never called with user input", expires: ${day(120)}, owner: web-team, ticket: SEC-101 }\n  - { id: GHSA-xvch-5gv4-984h, package: "pkg:npm/minimist", version: "<1.2.6", reason: "CLI-only", expires: ${day(3)} }\n  - { id: CVE-2019-10744, reason: "fixed long ago", expires: ${day(100)} }\n` }, outputs: true },
 ];
 
 // ---- one case, every mode -------------------------------------------------------------------
@@ -432,6 +448,7 @@ describe.skipIf(!HAVE_CLI)(`secgate check: spooled and streamed give what in mem
       const [memory, spooled, streamed] = await Promise.all([runMode(c, template, 'memory'), runMode(c, template, 'spooled'), runMode(c, template, 'streamed')]);
       // the case means something: a verdict was reached or refused, a log written unless refused before
       expect([0, 1, 2], memory.json.stderr).toContain(memory.json.code);
+      if (c.code !== undefined) expect(memory.json.code, memory.json.stderr).toBe(c.code);
       if (memory.json.code !== 2 || c.name.startsWith('error:')) expect(memory.pretty, memory.json.stderr).toBeDefined();
       expectSame(memory, spooled, 'spooled');
       expectSame(memory, streamed, 'streamed');
