@@ -7,7 +7,7 @@ import { forTerminalLine } from '../text/escape.js';
 import { bySeverity, findingsOf, isOpen, type FindingView } from './findings.js';
 import type { RenderOptions, Reporter } from './types.js';
 import { firstSorted } from '../policy/top.js';
-import { isSpooled } from '../sarif/spooled-types.js';
+import { isSpooled, type SpooledResults } from '../sarif/spooled-types.js';
 
 /** The one screen: tool × severity table, distinct count after merging, verdict and reasons. */
 export const consoleReporter: Reporter = {
@@ -94,8 +94,7 @@ function refOf(f: FindingView): FindingRef {
 
 /** "against baseline …: 3 new · 1 fixed …" — the verdict's account, else the results' baselineState. */
 function baselineLine(v: Verdict | undefined, log: Log): string | undefined {
-  // A spooled log (results not in memory) always has the verdict's account when it has a baseline.
-  const states = v?.baseline || log.runs.some((r) => isSpooled(r.results)) ? undefined : baselineStates(log);
+  const states = v?.baseline ? undefined : baselineStates(log);
   if (!v?.baseline && !states?.size) return undefined;
   const n = (st: 'new' | 'unchanged' | 'updated' | 'absent') => v?.baseline?.counts[st] ?? states?.get(st) ?? 0;
   const against = v?.baseline?.against ? ` (${forTerminalLine(v.baseline.against, 80)})` : '';
@@ -105,8 +104,18 @@ function baselineLine(v: Verdict | undefined, log: Log): string | undefined {
 /** How many results have each baselineState (none set: an empty map). */
 function baselineStates(log: Log): Map<string, number> {
   const counts = new Map<string, number>();
+  const add = (state: string | undefined) => {
+    if (state) counts.set(state, (counts.get(state) ?? 0) + 1);
+  };
   for (const run of log.runs) {
-    for (const r of run.results ?? []) if (r.baselineState) counts.set(r.baselineState, (counts.get(r.baselineState) ?? 0) + 1);
+    const results = run.results;
+    // A spooled run (src/sarif/spooled.ts) knows each result's state without reading it back.
+    if (isSpooled(results)) {
+      const spooled: SpooledResults = results;
+      const stateAt = spooled.baselineStateAt?.bind(spooled) ?? ((i: number) => spooled.at(i).baselineState);
+      for (let i = 0; i < spooled.count; i++) add(stateAt(i));
+      for (const r of spooled.extras) add(r.baselineState);
+    } else for (const r of results ?? []) add(r.baselineState);
   }
   return counts;
 }

@@ -89,6 +89,8 @@ export interface FindingInput {
   suppressions?: Suppression[] | undefined;
   /** SARIF rank (0–100), e.g. from a confidence. */
   rank?: number | undefined;
+  /** A check that passed (a compliance control): SARIF kind "pass", level "none" — recorded, not a problem. */
+  passed?: boolean | undefined;
 }
 
 /**
@@ -194,6 +196,10 @@ export class RunBuilder {
     if (f.suppressions?.length) result.suppressions = f.suppressions;
     if (f.rank !== undefined) result.rank = f.rank;
     result.properties = properties as Result['properties'];
+    if (f.passed) {
+      result.kind = 'pass';
+      result.level = 'none';
+    }
     if (this.sink) this.sink.add(result);
     else this.results.push(result);
   }

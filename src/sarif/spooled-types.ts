@@ -30,6 +30,8 @@ export interface SpooledResults {
    * fitGithubLimits finds them by reading every text once.
    */
   needsObjectAt?(i: number): boolean;
+  /** The baselineState result i will be written with: the gate's (patch), else the input's own. */
+  baselineStateAt?(i: number): Result['baselineState'];
   /** The members the gate decided for spooled result i, to write after its own (undefined: none). */
   patch(i: number): SpoolPatch;
   /**

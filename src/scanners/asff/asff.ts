@@ -106,7 +106,7 @@ interface Entry {
 }
 
 function convert(entries: Entry[], ctx: AdapterContext, format: string): Run[] {
-  const builders = new Map<string, { b: RunBuilder; passed: Set<number>; count: number }>();
+  const builders = new Map<string, { b: RunBuilder }>();
   const products = new Set(entries.map(({ f, path }) => productOf(obj(f, path), path).name));
   for (const { path, f: raw } of entries) {
     const f = obj(raw, path);
@@ -115,24 +115,12 @@ function convert(entries: Entry[], ctx: AdapterContext, format: string): Run[] {
     if (!entry) {
       const category = products.size > 1 ? `${ctx.category}-${slug(product.name)}` : ctx.category;
       const b = new RunBuilder({ name: product.name, organization: product.company }, 'iac', { ...ctx, category }, format);
-      entry = { b, passed: new Set(), count: 0 };
+      entry = { b };
       builders.set(product.name, entry);
     }
-    const passed = addFinding(entry.b, f, path);
-    if (passed) entry.passed.add(entry.count);
-    entry.count++;
+    addFinding(entry.b, f, path);
   }
-  return [...builders.values()].map(({ b, passed }) => {
-    const run = b.build();
-    // A control that passed is recorded as SARIF kind "pass" (level none), not as a problem.
-    (run.results ?? []).forEach((r: Result, i) => {
-      if (passed.has(i)) {
-        r.kind = 'pass';
-        r.level = 'none';
-      }
-    });
-    return run;
-  });
+  return [...builders.values()].map(({ b }) => b.build());
 }
 
 /** Returns true when the finding is a passed compliance check. */
@@ -224,6 +212,8 @@ function addFinding(b: RunBuilder, f: Obj, path: string): boolean {
       cvss,
     },
     suppressions,
+    // A control that passed is recorded as SARIF kind "pass" (level none), not as a problem.
+    ...(passed ? { passed: true } : {}),
   });
   return passed;
 }
