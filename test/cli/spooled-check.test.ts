@@ -231,6 +231,19 @@ function bigSarif(n: number): string {
 
 const ASFF_BUG = 'spooled, every ASFF report is exit 2 "(run.results ?? []).forEach is not a function"';
 
+/** fixtures/policy/scenarios: each dir's files (dotfiles too) and the shared reports, its args. */
+const SCENARIOS = join(FIX, 'policy', 'scenarios');
+const scenarioCases = (): Case[] =>
+  readdirSync(SCENARIOS)
+    .sort()
+    .map((name) => {
+      const dir = join(SCENARIOS, name);
+      const { args } = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as { args: string[] };
+      const copies = Object.fromEntries(['grype-npm.json', 'semgrep.sarif'].map((f) => [f, join(FIX, 'policy', f)]));
+      for (const f of readdirSync(dir)) if (f !== 'scenario.json') copies[f] = join(dir, f);
+      return { name: `policy scenario ${name}`, args: args.slice(1), copies };
+    });
+
 const CASES: Case[] = [
   // 1. each format (corpus: real scanner outputs)
   { name: 'grype (corpus, 89 matches)', corpus: true, args: [C('grype/mitre/anchore_grype.json')] },
@@ -335,6 +348,14 @@ const CASES: Case[] = [
     args: ['truncated.json', 'truncated.sarif', R('trivy.json')],
     files: { 'truncated.json': readFileSync(R('grype.json'), 'utf8').slice(0, 3000), 'truncated.sarif': readFileSync(R('semgrep.sarif'), 'utf8').slice(0, 2500) },
   },
+  // the same report twice (duplicate fingerprints in two runs of one tool) against a baseline of one copy
+  {
+    name: 'one report twice against a baseline of one copy',
+    args: ['a.json', 'b.json', '--baseline', 'base.sarif'],
+    copies: { 'a.json': join(FIX, 'cross-tool', 'grype.json'), 'b.json': join(FIX, 'cross-tool', 'grype.json') },
+    setup: (dir) => execFileSync(process.execPath, [CLI, 'baseline', 'a.json', '-o', 'base.sarif'], { cwd: dir, stdio: 'pipe', env: { PATH: process.env['PATH'], NO_COLOR: '1' } }),
+  },
+  ...scenarioCases(),
   // 5. a pass (the console lists the top findings), a fail, an error (require: rejects)
   { name: 'pass with findings: the top findings listed', code: 0, corpus: true, args: [C('grype/mitre/anchore_grype.json'), R('semgrep.sarif')], files: { 'secgate.yml': 'policy:\n  fail_on: [ { severity: critical, max: 1000 } ]\n' }, outputs: true },
   { name: 'pass with no findings', code: 0, corpus: true, args: [C('grype/defectdojo/no_vuln.json')], outputs: true },
