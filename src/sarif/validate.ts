@@ -27,7 +27,10 @@ const structural = fromAjv(validateStructural);
  * compiled now). Runs whose results are spooled (spooled-types.ts): with the structural schema, the
  * log is checked with each such run's results replaced by its extras — the spooled ones were each
  * checked against the same result schema as they were spooled (createResultValidator), and the
- * schema puts no constraint on the results array beyond its items. A user schema may constrain
+ * schema puts no constraint on the results array beyond its items. The members patched on after
+ * that (correlationGuid, baselineState) are not re-read: they are the gate's own values, valid by
+ * construction (guidFrom's v5 GUIDs, one of the four states), and reading them back costs a SHA-1
+ * per result (the patch computes the GUID). A user schema may constrain
  * anything: when it checks results one by one only (validate-results.ts; the official schema
  * does), the log is checked with the extras only and each spooled result, read back one at a
  * time, against its result subschema; otherwise the log is checked whole, the spooled results
