@@ -229,8 +229,6 @@ function bigSarif(n: number): string {
   return JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'BigScan', rules } }, results }] });
 }
 
-const ASFF_BUG = 'spooled, every ASFF report is exit 2 "(run.results ?? []).forEach is not a function"';
-
 /** fixtures/policy/scenarios: each dir's files (dotfiles too) and the shared reports, its args. */
 const SCENARIOS = join(FIX, 'policy', 'scenarios');
 const scenarioCases = (): Case[] =>
@@ -256,11 +254,9 @@ const CASES: Case[] = [
   { name: 'npm audit v2 + grype + trivy of the same project (versionless npm findings join versioned ones)', args: [join(FIX, 'cross-tool', 'npm-audit.json'), join(FIX, 'cross-tool', 'grype.json'), join(FIX, 'cross-tool', 'trivy.json')] },
   { name: 'npm audit (corpus)', corpus: true, args: [C('npm_audit/defectdojo-npm_audit_7_plus/many_vulns.json'), R('npm-audit-v2-npm7.json')] },
   { name: 'wazuh api, indexer, alerts', corpus: true, args: [C('wazuh/defectdojo/v4-8_many_findings.json'), join(FIX, 'hardening', 'wazuh-api-4.7.json'), join(FIX, 'hardening', 'wazuh-indexer-4.8.json'), join(FIX, 'wazuh', 'alerts.json')] },
-  // ASFF: src/scanners/asff/asff.ts convert() marks PASSED controls (kind pass, level none) by mutating
-  // run.results after b.build(); spooled, results is a SpooledResults (no forEach), and the ledger has
-  // already judged those results as failing findings by then.
-  { name: 'asff (fixture)', args: [join(FIX, 'asff', 'securityhub-export.json')], knownDifference: ASFF_BUG },
-  { name: 'asff with passed controls (corpus)', corpus: true, args: [C('asff/mitre/asff_sample.json'), C('asff/mitre/prowler-sample.asff-json')], knownDifference: ASFF_BUG },
+  // ASFF: PASSED controls are results of kind pass, level none (marked as each is built: the ledger judges them then)
+  { name: 'asff (fixture)', args: [join(FIX, 'asff', 'securityhub-export.json')] },
+  { name: 'asff with passed controls (corpus)', corpus: true, args: [C('asff/mitre/asff_sample.json'), C('asff/mitre/prowler-sample.asff-json')] },
   // 2. several reports at once, two (three) of the same tool
   { name: 'several reports, three Grype, two Trivy', corpus: true, args: [R('grype.json'), C('grype/mitre/anchore_grype.json'), C('grype/mitre/amazon.json'), R('trivy.json'), C('trivy/trivy-integration/alpine-39.json.golden'), R('semgrep.sarif'), R('zap-2.17-traditional.json'), join(FIX, 'policy', 'grype-npm.json')] },
   // 3. every threshold matcher, warn_on, waivers in every state, ignore files, OpenVEX; 6./7. reports and history
@@ -312,11 +308,9 @@ const CASES: Case[] = [
   // rule member, over 1,000 locations, over 20 tags on a rule and over 20 runs: GitHub's limits
   { name: 'sarif with ruleIndex, correlationGuid, rule members, GitHub limits', files: { 'crafted.sarif': craftedSarif(0, false) }, args: ['crafted.sarif'] },
   {
-    name: 'sarif whose results carry their own baselineState, no --baseline',
+    name: 'sarif whose results carry their own baselineState, no --baseline (the console counts them)',
     files: { 'crafted.sarif': craftedSarif(0) },
     args: ['crafted.sarif'],
-    knownDifference:
-      'console.ts baselineLine() skips the results\' own baselineState when a run is spooled: in memory the console prints "against the baseline: 1 new · 0 updated · 1 unchanged · 0 fixed", spooled it prints nothing (verdict and SARIF are the same)',
   },
   {
     name: 'sarif with decided members, against a --baseline',
