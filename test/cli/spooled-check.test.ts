@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CORPUS, HAVE_CORPUS, NO_CORPUS_REASON, SCHEMAS } from '../helpers/corpus.js';
+import { hostileLog } from '../helpers/hostile.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = process.env['SECGATE_TEST_CLI'] ? resolve(process.env['SECGATE_TEST_CLI']) : join(ROOT, 'dist', 'cli.js');
@@ -350,6 +351,31 @@ const CASES: Case[] = [
     setup: (dir) => execFileSync(process.execPath, [CLI, 'baseline', 'a.json', '-o', 'base.sarif'], { cwd: dir, stdio: 'pipe', env: { PATH: process.env['PATH'], NO_COLOR: '1' } }),
   },
   ...scenarioCases(),
+  // hostile text (workflow commands, terminal sequences, lone surrogates, a 1 MB line) through every sink
+  {
+    name: 'hostile text through the console, reports, history and GitHub Actions',
+    files: { 'hostile.sarif': JSON.stringify(hostileLog()) },
+    args: ['hostile.sarif'],
+    env: (dir) => ({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'outputs.txt'), GITHUB_WORKSPACE: dir }),
+    written: ['summary.md', 'outputs.txt'],
+    outputs: true,
+  },
+  // unknown severities taken as high, a failed quality gate only warned about
+  {
+    name: 'unknown_severity: high, quality_gate: warn',
+    corpus: true,
+    args: [C('grype/mitre/anchore_grype.json'), R('sonarqube-combined.json')],
+    files: { 'secgate.yml': 'policy:\n  unknown_severity: high\n  quality_gate: warn\n  explain_top: 3\n  fail_on: [ { severity: high, max: 1000 } ]\n' },
+  },
+  // a pass over many tools: the console's top findings are drawn from every run (ties broken the same way)
+  {
+    name: 'pass over many tools: the top findings across runs',
+    corpus: true,
+    code: 0,
+    args: [R('grype.json'), C('grype/mitre/anchore_grype.json'), R('trivy.json'), C('trivy/trivy-integration/alpine-39.json.golden'), R('semgrep.sarif'), R('zap-2.17-traditional.json'), C('zap/mitre/webgoat.json'), R('sonarqube-issues-2025.json')],
+    files: { 'secgate.yml': 'policy:\n  fail_on: []\n  warn_on: [ { severity: critical } ]\n' },
+    outputs: true,
+  },
   // 5. a pass (the console lists the top findings), a fail, an error (require: rejects)
   { name: 'pass with findings: the top findings listed', code: 0, corpus: true, args: [C('grype/mitre/anchore_grype.json'), R('semgrep.sarif')], files: { 'secgate.yml': 'policy:\n  fail_on: [ { severity: critical, max: 1000 } ]\n' }, outputs: true },
   { name: 'pass with no findings', code: 0, corpus: true, args: [C('grype/defectdojo/no_vuln.json')], outputs: true },
