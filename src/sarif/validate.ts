@@ -5,6 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { validateStructural, validateStructuralResult } from '../generated/sarif.js';
 import { isSpooled, type SpooledResults } from './spooled-types.js';
 import { resultItemsPointer } from './validate-results.js';
+import { useLinearUniqueItems } from './validate-unique.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its type is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: unknown) => unknown;
@@ -110,6 +111,7 @@ function compileValidator(schema: Record<string, unknown>): { validate: Validate
     ajv = new Ajv({ allErrors: false, strict: false });
   }
   addFormats(ajv);
+  useLinearUniqueItems(ajv);
   const validate = ajv.compile(schema);
   const pointer = resultItemsPointer(schema);
   return { validate, validateResult: pointer === undefined ? undefined : resultFragment(ajv, schema, pointer) };
