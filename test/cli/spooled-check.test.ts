@@ -343,6 +343,17 @@ const CASES: Case[] = [
     args: ['truncated.json', 'truncated.sarif', R('trivy.json')],
     files: { 'truncated.json': readFileSync(R('grype.json'), 'utf8').slice(0, 3000), 'truncated.sarif': readFileSync(R('semgrep.sarif'), 'utf8').slice(0, 2500) },
   },
+  // a tool in the baseline that did not run this time fixed nothing; reports listed in secgate.yml, one with a forced format
+  {
+    name: '--baseline with a tool that did not run; reports from secgate.yml',
+    args: ['--baseline', 'base.sarif'],
+    copies: { 'grype.json': R('grype.json'), 'semgrep.sarif': R('semgrep.sarif'), 'scan-output.txt': R('trivy.json') },
+    files: { 'secgate.yml': 'reports:\n  - grype.json\n  - { path: scan-output.txt, format: trivy }\npolicy:\n  fail_on: [ { severity: high, new: true } ]\n' },
+    setup: (dir) => {
+      writeFileSync(join(dir, 'prev-grype.json'), previousGrype(R('grype.json')));
+      execFileSync(process.execPath, [CLI, 'baseline', 'prev-grype.json', 'semgrep.sarif', '-o', 'base.sarif'], { cwd: dir, stdio: 'pipe', env: { PATH: process.env['PATH'], NO_COLOR: '1' } });
+    },
+  },
   // the same report twice (duplicate fingerprints in two runs of one tool) against a baseline of one copy
   {
     name: 'one report twice against a baseline of one copy',
