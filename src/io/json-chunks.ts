@@ -211,7 +211,7 @@ function* compactLines(items: readonly unknown[], indent: string): Generator<str
 
 /**
  * Spooled results pretty, as JSON.stringify(results, null, 2) at `indent` would write the array:
- * a batch at a time materialised (`at(i)`, patches applied), then the extras. Pretty is for small
+ * a batch at a time materialised (each text parsed — `at(i)`, read in order), then the extras. Pretty is for small
  * logs (`auto` picks it up to 10,000 results): the objects of one batch only are alive at a time.
  */
 function* spooledPretty(results: SpooledResults, indent: string): Generator<string> {
@@ -224,10 +224,11 @@ function* spooledPretty(results: SpooledResults, indent: string): Generator<stri
   yield `\n${indent}]`;
 }
 
-/** Results from … to-1 of a spooled array as objects (spooled ones materialised, then extras). */
-export function spooledSlice(results: SpooledResults, from: number, to: number): Result[] {
+/** Results from … to-1 of a spooled array as objects (spooled ones parsed from their texts, then extras). */
+function spooledSlice(results: SpooledResults, from: number, to: number): Result[] {
   const out: Result[] = [];
-  for (let i = from; i < to; i++) out.push(i < results.count ? results.at(i) : results.extras[i - results.count]!);
+  if (from < results.count) for (const text of results.texts(from, Math.min(to, results.count))) out.push(JSON.parse(text) as Result);
+  for (let i = Math.max(from, results.count); i < to; i++) out.push(results.extras[i - results.count]!);
   return out;
 }
 
