@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OutputError, ResourceError, type SecgateError } from '../errors.js';
@@ -20,6 +20,13 @@ export interface SpoolOptions {
   writeBuffer?: number;
   /** Bytes read at once by `lines()` (default 1 MiB; small values only for tests). */
   readBlock?: number;
+  /**
+   * Keep each segment's file in the dir (tests that look at the bytes). By default a file is
+   * unlinked the moment it is opened: the open descriptor keeps it readable and writable, and the
+   * kernel frees it when the process ends — however it ends (a signal, SIGKILL, a crash), no data
+   * is left behind; at worst the empty dir.
+   */
+  keepFiles?: boolean;
 }
 
 const MiB = 1 << 20;
@@ -55,6 +62,7 @@ export class ResultSpool {
     const spool = new ResultSpool(dir, {
       writeBuffer: Math.max(64, options.writeBuffer ?? MiB),
       readBlock: Math.max(1, options.readBlock ?? MiB),
+      keepFiles: options.keepFiles ?? false,
     });
     if (!exitHooked) {
       process.on('exit', closeAllOnExit);
@@ -74,6 +82,13 @@ export class ResultSpool {
       fd = openSync(path, 'w+', 0o600);
     } catch (e) {
       throw spoolError('write the result spool in', this.dir, e);
+    }
+    if (!this.options.keepFiles) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // A platform that cannot unlink an open file (Windows): it goes with the dir in close().
+      }
     }
     const segment = new SpoolSegment(this, fd, this.options.writeBuffer, this.options.readBlock);
     this.segments.push(segment);

@@ -59,7 +59,7 @@ describe('SpoolSegment: lines round-trip', () => {
   });
 
   it('the file holds the lines as UTF-8, one per line', () => {
-    const spool = ResultSpool.create();
+    const spool = ResultSpool.create({ keepFiles: true });
     try {
       const seg = spool.segment();
       for (const t of ['{"a":1}', '{"é":"😀"}', JSON.stringify({ lone: 'a\ud800b\udfffc' })]) seg.append(t);
@@ -112,8 +112,22 @@ describe('SpoolSegment: lines round-trip', () => {
     }
   });
 
-  it('segments of one spool are independent files', () => {
+  it('by default no file is left in the dir even while the spool is open (a killed run leaves no data)', () => {
     const spool = ResultSpool.create({ writeBuffer: 64 });
+    try {
+      const seg = spool.segment();
+      for (let i = 0; i < 500; i++) seg.append(`{"i":${i}}`);
+      seg.seal();
+      expect(readdirSync(spool.dir)).toEqual([]);
+      expect(seg.line(499)).toBe('{"i":499}');
+      expect([...seg.lines(0, 3)]).toEqual(['{"i":0}', '{"i":1}', '{"i":2}']);
+    } finally {
+      spool.close();
+    }
+  });
+
+  it('segments of one spool are independent files', () => {
+    const spool = ResultSpool.create({ writeBuffer: 64, keepFiles: true });
     try {
       const a = spool.segment();
       const b = spool.segment();
