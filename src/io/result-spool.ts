@@ -1,6 +1,6 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { OutputError, ResourceError, type SecgateError } from '../errors.js';
 
 /**
@@ -43,11 +43,12 @@ function closeAllOnExit(): void {
 export class ResultSpool {
   private readonly segments: SpoolSegment[] = [];
   private closed = false;
+  private dirGone = false;
   private removed = false;
 
   private constructor(
-    /** The spool's private dir (mode 0700, from mkdtemp). */
-    readonly dir: string,
+    /** The spool's private dir (mode 0700, from mkdtemp); made again for a segment after it was removed. */
+    public dir: string,
     private readonly options: Required<Omit<SpoolOptions, 'tmpdir'>>,
   ) {}
 
@@ -75,6 +76,14 @@ export class ResultSpool {
   /** A new line file (one per run). */
   segment(): SpoolSegment {
     if (this.closed) throw closedError(this.dir);
+    if (this.dirGone) {
+      try {
+        this.dir = mkdtempSync(join(dirname(this.dir), 'secgate-spool-'));
+        this.dirGone = false;
+      } catch (e) {
+        throw spoolError('create the result spool in', dirname(this.dir), e);
+      }
+    }
     const path = join(this.dir, `run-${this.segments.length}.jsonl`);
     let fd: number;
     try {
@@ -86,6 +95,9 @@ export class ResultSpool {
     if (!this.options.keepFiles) {
       try {
         unlinkSync(path);
+        // Empty now: removed too, so a run killed from here on leaves nothing (the next segment makes another).
+        rmdirSync(this.dir);
+        this.dirGone = true;
       } catch {
         // A platform that cannot unlink an open file (Windows): it goes with the dir in close().
       }
@@ -111,7 +123,7 @@ export class ResultSpool {
     for (const s of this.segments) s.release();
     this.segments.length = 0;
     try {
-      rmSync(this.dir, { recursive: true, force: true, maxRetries: 2 });
+      if (!this.dirGone) rmSync(this.dir, { recursive: true, force: true, maxRetries: 2 });
       this.removed = true;
     } catch {
       this.removed = false;

@@ -112,14 +112,21 @@ describe('SpoolSegment: lines round-trip', () => {
     }
   });
 
-  it('by default no file is left in the dir even while the spool is open (a killed run leaves no data)', () => {
+  it('by default nothing is left on disk even while the spool is in use (a killed run leaves nothing)', () => {
     const spool = ResultSpool.create({ writeBuffer: 64 });
     try {
       const seg = spool.segment();
       for (let i = 0; i < 500; i++) seg.append(`{"i":${i}}`);
       seg.seal();
-      expect(readdirSync(spool.dir)).toEqual([]);
+      // The file is unlinked and the emptied dir removed while the spool is still in use.
+      expect(existsSync(spool.dir)).toBe(false);
       expect(seg.line(499)).toBe('{"i":499}');
+      // A later segment gets a dir of its own (removed again as soon as its file is open).
+      const other = spool.segment();
+      other.append('{"x":1}');
+      other.seal();
+      expect([...other.lines()]).toEqual(['{"x":1}']);
+      expect(existsSync(spool.dir)).toBe(false);
       expect([...seg.lines(0, 3)]).toEqual(['{"i":0}', '{"i":1}', '{"i":2}']);
     } finally {
       spool.close();
@@ -164,7 +171,7 @@ describe('SpoolSegment: lines round-trip', () => {
 
 describe('ResultSpool: the temp dir', () => {
   it('is a private dir under os.tmpdir(), removed by close(); using it afterwards is a clear error', () => {
-    const spool = ResultSpool.create();
+    const spool = ResultSpool.create({ keepFiles: true });
     expect(spool.dir.startsWith(join(tmpdir(), 'secgate-spool-'))).toBe(true);
     const seg = spool.segment();
     seg.append('x');
