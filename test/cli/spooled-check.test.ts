@@ -340,6 +340,23 @@ const CASES: Case[] = [
     outputs: true,
   },
   { name: '--sarif-schema with the SARIF 2.1.0 schema', corpus: true, args: [R('grype.json'), R('semgrep.sarif'), '--sarif-schema', join(SCHEMAS, 'sarif-schema-2.1.0.json')] },
+  // user schemas the log breaks: one checked result by result (spooled texts one at a time), one on a run's results as a whole (materialised)
+  {
+    name: '--sarif-schema checked result by result, a result breaks it',
+    code: 2,
+    files: {
+      'crafted.sarif': craftedSarif(0, false),
+      'schema.json': JSON.stringify({ type: 'object', required: ['runs'], properties: { runs: { type: 'array', items: { $ref: '#/definitions/run' } } }, definitions: { run: { type: 'object', properties: { results: { type: 'array', items: { $ref: '#/definitions/result' } } } }, result: { type: 'object', properties: { message: { type: 'object', properties: { text: { maxLength: 24 } } } } } } }),
+    },
+    args: ['crafted.sarif', R('semgrep.sarif'), '--sarif-schema', 'schema.json'],
+  },
+  {
+    name: '--sarif-schema on a run\'s results as a whole, the log breaks it',
+    code: 2,
+    files: { 'schema.json': JSON.stringify({ type: 'object', properties: { runs: { type: 'array', items: { type: 'object', properties: { results: { type: 'array', maxItems: 50 } } } } } }) },
+    corpus: true,
+    args: [R('semgrep.sarif'), C('grype/mitre/anchore_grype.json'), '--sarif-schema', 'schema.json'],
+  },
   // unreadable reports: exit 2, one line per report, no log, the spool removed
   {
     name: 'a truncated Grype report and a truncated SARIF log beside a good one', code: 2,
