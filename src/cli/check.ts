@@ -121,6 +121,8 @@ export async function afterGate(g: GateResult, config: Config, opts: CheckOption
   const problems = createSarifValidator(schema)(log);
   if (problems.length) {
     const p = problems[0]!;
+    // Against the user's own schema the log may be fine SARIF that their schema is stricter about.
+    if (opts.sarifSchema) throw new OutputError(`the merged SARIF log does not satisfy --sarif-schema ${opts.sarifSchema} at ${p.path}: ${p.message}`, 'check that the schema is SARIF 2.1.0 (sarif-schema-2.1.0.json); if it is, report this with the input reports');
     throw new OutputError(`the merged SARIF log is invalid at ${p.path}: ${p.message}`, 'this is a secgate bug: run with --debug and report it with the input reports');
   }
   const out = fitGithubLimits(log);

@@ -70,6 +70,9 @@ export class ResultSpool {
       exitHooked = true;
     }
     live.add(spool);
+    // Made to know TMPDIR is usable before any report is read, and removed at once: each segment
+    // makes its own and removes it as soon as its file is open (see keepFiles).
+    if (!spool.options.keepFiles) spool.dropDir();
     return spool;
   }
 
@@ -96,8 +99,7 @@ export class ResultSpool {
       try {
         unlinkSync(path);
         // Empty now: removed too, so a run killed from here on leaves nothing (the next segment makes another).
-        rmdirSync(this.dir);
-        this.dirGone = true;
+        this.dropDir();
       } catch {
         // A platform that cannot unlink an open file (Windows): it goes with the dir in close().
       }
@@ -105,6 +107,12 @@ export class ResultSpool {
     const segment = new SpoolSegment(this, fd, this.options.writeBuffer, this.options.readBlock);
     this.segments.push(segment);
     return segment;
+  }
+
+  /** Remove the (empty) dir now; the next segment makes another. */
+  private dropDir(): void {
+    rmdirSync(this.dir);
+    this.dirGone = true;
   }
 
   get isClosed(): boolean {

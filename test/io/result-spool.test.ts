@@ -230,7 +230,7 @@ describe('ResultSpool: the temp dir', () => {
 
 describe('ResultSpool: I/O errors are one line, exit 2', () => {
   it('disk full while writing: ResourceError naming the dir and what to do', () => {
-    const spool = ResultSpool.create({ writeBuffer: 64 });
+    const spool = ResultSpool.create({ writeBuffer: 64, keepFiles: true });
     try {
       // The segment's file is /dev/full: every write fails with ENOSPC, as on a full disk.
       symlinkSync('/dev/full', join(spool.dir, 'run-0.jsonl'));
@@ -246,7 +246,7 @@ describe('ResultSpool: I/O errors are one line, exit 2', () => {
   });
 
   it('disk full at seal (the last buffered lines): same error', () => {
-    const spool = ResultSpool.create();
+    const spool = ResultSpool.create({ keepFiles: true });
     try {
       symlinkSync('/dev/full', join(spool.dir, 'run-0.jsonl'));
       const seg = spool.segment();
