@@ -4,9 +4,10 @@ import { LazyArray } from '../scanners/lazy-array.js';
 /**
  * A JSON report too big for one string (V8 caps strings at ~512 MB; a 1 GB Grype report is past it).
  * The file is scanned as bytes, never decoded whole: every top-level member of the object is parsed
- * on its own, except arrays bigger than `arrayInlineMax` bytes, which become LazyArrays — their
- * elements are parsed a window at a time (a second pass over the file) when the adapter iterates
- * them. The elements of the arrays named in `splitElementsOf` (SARIF's `runs`) that are objects over
+ * on its own, except arrays bigger than `arrayInlineMax` bytes, which become LazyArrays. The one
+ * scan that skips past such an array records where its elements lie (a byte range per ~64 KB batch
+ * of them); iterating the LazyArray reads those ranges and parses each batch with one JSON.parse,
+ * without scanning the bytes again. The elements of the arrays named in `splitElementsOf` (SARIF's `runs`) that are objects over
  * the same limit are themselves read member by member, so a run's `results` is a LazyArray too.
  * JSON's structural characters are ASCII and never occur inside a multi-byte UTF-8 sequence, so
  * scanning bytes is exact.
@@ -20,6 +21,12 @@ export interface LargeJsonOptions {
   chunkSize?: number;
   /** Top-level arrays whose big object elements are read member by member (their big arrays lazily). */
   splitElementsOf?: readonly string[];
+  /**
+   * Big split elements (SARIF runs, Trivy Results) read in the scan are held for iterating while their
+   * members read whole add up to at most this many bytes (default 64 MB); past it, iterating reads
+   * them again. The first is always held (it is the head).
+   */
+  holdMax?: number;
 }
 
 /** Malformed input, at a byte offset: the reader turns it into a ReportError. */
@@ -38,6 +45,9 @@ interface Limits {
   memberMax: number;
   chunkSize: number;
   split: ReadonlySet<string>;
+  holdMax: number;
+  /** Bytes of members read whole in the big elements held so far (against holdMax). */
+  held: number;
 }
 
 export function readLargeJson(path: string, opts: LargeJsonOptions = {}): Record<string, unknown> {
@@ -46,6 +56,8 @@ export function readLargeJson(path: string, opts: LargeJsonOptions = {}): Record
     memberMax: opts.memberMax ?? 256 << 20,
     chunkSize: opts.chunkSize ?? 4 << 20,
     split: new Set(opts.splitElementsOf ?? []),
+    holdMax: opts.holdMax ?? 64 << 20,
+    held: 0,
   };
   return readObjectAt(path, bomLength(path), limits, false)[0];
 }
@@ -173,7 +185,227 @@ function stringEnd(buf: Buffer, i: number, st: Str): number {
 /** Elements parsed together, at most about this many bytes of them. */
 const BATCH_BYTES = 64 << 10;
 
+/** Iterating a lazy array reads the file in blocks of this size (several batches a read). */
+const READ_BYTES = 1 << 20;
+
 const isWs = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+const byteText = (b: number) => JSON.stringify(String.fromCharCode(b));
+
+/**
+ * The elements of an array as pass 1 finds them while it scans past the array anyway: what iterating
+ * the LazyArray reads, without scanning the bytes again. Not one entry per element: one per batch of
+ * consecutive elements (about BATCH_BYTES of text, parsed with one JSON.parse), one per big object
+ * element read member by member (`split`), and the first structural error, which iterating throws
+ * after the batches before it — where the old second pass threw it. 16 bytes a batch: 3.2M SARIF
+ * results are ~20k entries.
+ */
+class Elements {
+  /**
+   * Pairs (start, end) of file offsets. A batch: from its first element's start to just before the
+   * separator after its last. A big object element read member by member: (-start-1, end).
+   */
+  private ranges = new Float64Array(0);
+  n = 0;
+  /** Big elements already read (by pair index): iterating yields them instead of reading them again. */
+  readonly held = new Map<number, unknown>();
+  /** The first error inside the array; nothing is recorded after it (pass 1 only skips the rest). */
+  error: LargeJsonError | undefined;
+  /** Set once the array is known to be over the inline limit: only then is an error thrown early. */
+  private big = false;
+  head: unknown[] | undefined;
+  // The scan at element depth, as the old second pass made it.
+  elemStart = -1;
+  elemIsObject = false;
+  /** A big element was just read by readObjectAt: a comma or "]" must follow. */
+  afterBig = false;
+  /** After a comma: an element must follow. */
+  needElement = false;
+  private batchStart = -1;
+  private batchEnd = -1;
+
+  constructor(
+    private readonly path: string,
+    private readonly lim: Limits,
+    readonly split: boolean,
+  ) {}
+
+  start(k: number): number {
+    return this.ranges[2 * k]!;
+  }
+
+  end(k: number): number {
+    return this.ranges[2 * k + 1]!;
+  }
+
+  private push(a: number, b: number): number {
+    if (2 * this.n + 2 > this.ranges.length) {
+      const grown = new Float64Array(Math.max(16, this.ranges.length * 2));
+      grown.set(this.ranges);
+      this.ranges = grown;
+    }
+    this.ranges[2 * this.n] = a;
+    this.ranges[2 * this.n + 1] = b;
+    if (this.n++ === 0 && this.big) this.readHead();
+    return this.n - 1;
+  }
+
+  private flush(): void {
+    if (this.batchStart < 0) return;
+    this.push(this.batchStart, this.batchEnd);
+    this.batchStart = -1;
+  }
+
+  /**
+   * The first error stops the record. The elements of the batch it interrupts are dropped unparsed, as
+   * the old second pass threw before parsing them. Before the head exists (the first batch), a big
+   * array's error is thrown now, as the old pass 1 threw what reading the head met.
+   */
+  fail(e: LargeJsonError): void {
+    this.error = e;
+    this.batchStart = -1;
+    if (this.big && this.head === undefined) this.readHead();
+  }
+
+  /** The array is over the inline limit: it will be a LazyArray, and its head is read as soon as it can be. */
+  setBig(): void {
+    if (this.big) return;
+    this.big = true;
+    if (this.n > 0 || this.error) this.readHead();
+  }
+
+  /** The first element, for `detect` (from the first batch: its parse errors are thrown now, as before). */
+  private readHead(): void {
+    if (this.n === 0) {
+      if (this.error) throw this.error;
+      return;
+    }
+    const a = this.start(0);
+    if (a < 0) {
+      this.head = [this.held.get(0)];
+      return;
+    }
+    const it = batchesAt(this.path, this, this.lim, 0, 1);
+    try {
+      const first = it.next();
+      this.head = first.done ? [] : [first.value];
+    } finally {
+      it.return(undefined);
+    }
+  }
+
+  /** The array ended (its "]" was read): a LazyArray over what was recorded. */
+  lazy(): LazyArray {
+    this.setBig();
+    this.head ??= [];
+    const n = this.n;
+    return new LazyArray(() => batchesAt(this.path, this, this.lim, 0, n, true), this.head);
+  }
+
+  /** A byte outside strings at element depth (1), at file offset `at`, as the old second pass checked it. */
+  byte(b: number, at: number): void {
+    if (this.error || isWs(b)) return;
+    if (b === 0x2c || b === 0x5d) {
+      if (this.afterBig) this.afterBig = false;
+      else if (this.elemStart >= 0) {
+        if (this.split && this.elemIsObject && at - this.elemStart > this.lim.inlineMax) {
+          this.flush();
+          this.readBig();
+          if (this.error) return;
+        } else {
+          if (this.batchStart < 0) this.batchStart = this.elemStart;
+          this.batchEnd = at;
+          // Small batches: their elements are handed on (and dropped) before the young
+          // generation fills; a 4 MB batch outlived scavenges and was copied to the old space.
+          if (this.batchEnd - this.batchStart >= BATCH_BYTES) this.flush();
+        }
+        this.elemStart = -1;
+      } else if (b === 0x2c || this.needElement) return this.fail(new LargeJsonError(`is not valid JSON (unexpected ${byteText(b)} in an array)`, at));
+      this.needElement = b === 0x2c;
+      if (b === 0x5d) this.flush();
+      return;
+    }
+    if (b === 0x7d) return this.fail(new LargeJsonError('is not valid JSON (unexpected "}" in an array)', at));
+    if (this.afterBig) return this.fail(new LargeJsonError(`is not valid JSON (unexpected ${byteText(b)} after an array element)`, at));
+    if (this.elemStart < 0) {
+      this.elemStart = at;
+      this.elemIsObject = b === 0x7b;
+      this.needElement = false;
+    } else if (this.elemIsObject) {
+      // Back at depth 1 the object has closed: only a comma or "]" may follow (a big one is
+      // read on its own by readObjectAt, which would not see what trails it).
+      this.fail(new LargeJsonError(`is not valid JSON (unexpected ${byteText(b)} after an array element)`, at));
+    }
+  }
+
+  /**
+   * The element in progress, a big object (a SARIF run, a Trivy Result), read member by member from
+   * its start (its own big arrays recorded the same way). Held for iterating while the members read
+   * whole stay under `holdMax` bytes in all (the first always: it is the head); otherwise iterating
+   * reads it again. Returns the file offset just past it, or undefined when it is damaged (the error
+   * is recorded: iterating throws it when it gets there, as before).
+   */
+  readBig(): number | undefined {
+    this.flush();
+    const start = this.elemStart;
+    this.elemStart = -1;
+    let read: [Record<string, unknown>, number, number];
+    try {
+      read = readObjectAt(this.path, start, this.lim, true);
+    } catch (e) {
+      if (!(e instanceof LargeJsonError)) throw e;
+      this.fail(e);
+      return undefined;
+    }
+    const [element, after, inlineBytes] = read;
+    const k = this.n;
+    if (k === 0 || this.lim.held + inlineBytes <= this.lim.holdMax) {
+      this.held.set(k, element);
+      this.lim.held += inlineBytes;
+    }
+    this.push(-start - 1, after);
+    return after;
+  }
+}
+
+/**
+ * The elements of recorded entries from … to-1: each batch's bytes read (a block at a time) and parsed
+ * with one JSON.parse (`[` + their text + `]`), big elements as held or read again member by member.
+ * `withError`: the recorded error is thrown after the entries (the whole array is being iterated).
+ */
+function* batchesAt(path: string, r: Elements, lim: Limits, from: number, to: number, withError = false): Generator<unknown, void, undefined> {
+  const fd = openSync(path, 'r');
+  let block = Buffer.alloc(0);
+  let blockStart = 0;
+  let blockEnd = 0;
+  try {
+    for (let k = from; k < to; k++) {
+      const a = r.start(k);
+      const b = r.end(k);
+      if (a < 0) {
+        yield r.held.has(k) ? r.held.get(k) : readObjectAt(path, -a - 1, lim, true)[0];
+        continue;
+      }
+      if (a < blockStart || b > blockEnd) {
+        const size = Math.max(READ_BYTES, b - a);
+        if (block.length < size) block = Buffer.allocUnsafe(size);
+        let got = 0;
+        while (got < b - a) {
+          const m = readSync(fd, block, got, size - got, a + got);
+          if (m === 0) throw truncated(a + got); // the file shrank since pass 1
+          got += m;
+        }
+        blockStart = a;
+        blockEnd = a + got;
+      }
+      const elements = parseText(`[${block.toString('utf8', a - blockStart, b - blockStart)}]`, a - 1) as unknown[];
+      yield* elements;
+    }
+    if (withError && r.error) throw r.error;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 const enum S {
   BeforeObject,
@@ -189,12 +421,14 @@ const enum S {
 }
 
 /**
- * Pass 1: the object that starts at `from`, member by member. Each member's value is parsed alone;
- * an array over the inline limit becomes a LazyArray (its bytes are skipped, not kept). `nested`:
- * the object is an element of a lazy array and ends at its closing brace, not at the end of the file.
- * Returns the object and the file offset just past it.
+ * The one pass: the object that starts at `from`, member by member. Each member's value is parsed
+ * alone; an array is scanned at element depth as well (Elements), and when it is over the inline
+ * limit it becomes a LazyArray over what that scan recorded (its bytes are skipped, not kept).
+ * `nested`: the object is an element of a lazy array and ends at its closing brace, not at the end
+ * of the file. Returns the object, the file offset just past it and the bytes of its members parsed
+ * whole (what holding it costs).
  */
-function readObjectAt(path: string, from: number, lim: Limits, nested: boolean): [Record<string, unknown>, number] {
+function readObjectAt(path: string, from: number, lim: Limits, nested: boolean): [Record<string, unknown>, number, number] {
   const doc: Record<string, unknown> = {};
   const w = new Window(path, lim.chunkSize, from);
   const st = newStr();
@@ -206,6 +440,8 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
   let valueStart = 0;
   let valueIsArray = false;
   let dropping = false;
+  let rec: Elements | undefined;
+  let inlineBytes = 0;
   let i = 0;
   try {
     for (;;) {
@@ -215,16 +451,22 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
         if (state === S.InValue && !dropping && end - valueStart > (valueIsArray ? lim.inlineMax : lim.memberMax)) {
           if (!valueIsArray) throw new LargeJsonError(`the member "${key.slice(0, 60)}" is over ${Math.round(lim.memberMax / 2 ** 20)} MB and not an array: secgate reads reports this large only when their bulk is one array`, valueStart);
           dropping = true;
-          const [lazy, resume] = lazyArray(path, valueStart, lim, !nested && lim.split.has(key));
-          set(doc, key, lazy);
-          if (resume !== undefined && resume > end) {
-            // Its first element, a big object, was read to its end: go on after it, inside the array.
-            w.seek(resume);
-            depth = 1;
-            Object.assign(st, newStr());
-            i = 0;
-            continue;
-          }
+          rec!.setBig();
+        }
+        if (state === S.InValue && rec && !rec.error && rec.elemStart >= 0) {
+          if (rec.split && rec.elemIsObject && end - rec.elemStart > lim.inlineMax) {
+            // A big object element: read member by member from its start, and go on after it —
+            // scanning the rest of it here first would read it twice.
+            const after = rec.readBig();
+            if (after !== undefined) {
+              rec.afterBig = true;
+              w.seek(after);
+              depth = 1;
+              Object.assign(st, newStr());
+              i = 0;
+              continue;
+            }
+          } else if (end - rec.elemStart > lim.memberMax) rec.fail(new LargeJsonError(`an array element is over ${Math.round(lim.memberMax / 2 ** 20)} MB`, rec.elemStart));
         }
         const keep = state === S.InKey ? keyStart : state === S.InValue && !dropping ? valueStart : end;
         if (!w.more(keep)) break;
@@ -248,21 +490,28 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
           endAt = q + 1;
         } else if (scalar) {
           if (b === 0x2c || b === 0x7d || isWs(b)) endAt = i;
-        } else if (b === 0x22) st.open = true;
-        else if (b === 0x7b || b === 0x5b) depth++;
-        else if (b === 0x7d || b === 0x5d) {
-          depth--;
-          if (depth === 0) endAt = i + 1;
+        } else {
+          if (depth === 1 && rec !== undefined) {
+            rec.byte(b, w.base + i);
+          }
+          if (b === 0x22) st.open = true;
+          else if (b === 0x7b || b === 0x5b) depth++;
+          else if (b === 0x7d || b === 0x5d) {
+            depth--;
+            if (depth === 0) endAt = i + 1;
+          }
         }
         if (endAt < 0) {
           i++;
           continue;
         }
-        if (!dropping) {
-          const size = w.base + endAt - valueStart;
-          if (valueIsArray && size > lim.inlineMax) set(doc, key, lazyArray(path, valueStart, lim, !nested && lim.split.has(key))[0]);
-          else set(doc, key, parseText(buf.toString('utf8', valueStart - w.base, endAt), valueStart));
+        const size = w.base + endAt - valueStart;
+        if (valueIsArray && (dropping || size > lim.inlineMax)) set(doc, key, rec!.lazy());
+        else {
+          set(doc, key, parseText(buf.toString('utf8', valueStart - w.base, endAt), valueStart));
+          inlineBytes += size;
         }
+        rec = undefined;
         dropping = false;
         state = S.CommaOrEnd;
         i = endAt; // a scalar's terminator is read again as structure
@@ -293,13 +542,13 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
         case S.CommaOrEnd:
           if (b === 0x7d && state !== S.Key) {
             state = S.After;
-            if (nested) return [doc, at + 1];
+            if (nested) return [doc, at + 1, inlineBytes];
           } else if (state === S.CommaOrEnd && b === 0x2c) state = S.Key;
           else if (state !== S.CommaOrEnd && b === 0x22) {
             state = S.InKey;
             st.open = true;
             keyStart = at;
-          } else throw new LargeJsonError(`is not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(b))} between members)`, at);
+          } else throw new LargeJsonError(`is not valid JSON (unexpected ${byteText(b)} between members)`, at);
           break;
         case S.Colon:
           if (b !== 0x3a) throw new LargeJsonError('is not valid JSON (expected ":")', at);
@@ -309,6 +558,7 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
           state = S.InValue;
           valueStart = at;
           valueIsArray = b === 0x5b;
+          rec = valueIsArray ? new Elements(path, lim, !nested && lim.split.has(key)) : undefined;
           depth = b === 0x7b || b === 0x5b ? 1 : 0;
           st.open = b === 0x22;
           scalar = !st.open && depth === 0;
@@ -321,157 +571,5 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
     w.close();
   }
   if (state !== S.After || nested) throw truncated(w.end);
-  return [doc, w.end];
-}
-
-/** A big first element read member by member: where it ends in the file. */
-interface First {
-  end: number;
-}
-
-/**
- * A LazyArray over the array at `start`; its first element is read now, for format detection.
- * With it, the file offset just past that element when it was a big object read member by member.
- */
-function lazyArray(path: string, start: number, lim: Limits, split: boolean): [LazyArray, number | undefined] {
-  const first: Partial<First> = {};
-  const it = elementsAt(path, start, lim, split, undefined, first);
-  const head = it.next();
-  it.return(undefined); // closes the file
-  // A big first element (the one run of a SARIF log, the one Result of an image's Trivy report) is
-  // held as the head anyway: each iteration starts after it instead of reading it member by member again.
-  const reuse = !head.done && first.end !== undefined ? { value: head.value, end: first.end } : undefined;
-  return [new LazyArray(() => elementsAt(path, start, lim, split, reuse), head.done ? [] : [head.value]), reuse?.end];
-}
-
-/**
- * Pass 2: the elements of the array that starts (its '[') at `start`. The complete elements of each
- * window are parsed together (`[` + their text + `]`: one JSON.parse per window, not per element);
- * with `split`, an object element over the inline limit is read member by member instead.
- */
-function* elementsAt(path: string, start: number, lim: Limits, split: boolean, reuse?: { value: unknown; end: number }, first?: Partial<First>): Generator<unknown, void, undefined> {
-  const w = new Window(path, lim.chunkSize, reuse ? reuse.end : start);
-  const st = newStr();
-  let depth = 0; // 0 before '[', 1 inside the array, >1 inside an element
-  let batchStart = -1; // file offset of the first element not parsed yet
-  let batchEnd = -1; // file offset just past the last complete element of the batch
-  let elemStart = -1; // file offset of the element being read; -1 between elements
-  let elemIsObject = false;
-  let afterBig = false; // split: a big element was just read by readObjectAt; a comma or "]" must follow
-  let needElement = false; // after a comma
-  let out: unknown[] = [];
-  let count = 0; // elements handed to readObjectAt or to a batch
-  if (reuse) {
-    depth = 1;
-    afterBig = true;
-    out.push(reuse.value);
-    count = 1;
-  }
-  let i = 0;
-  const flush = () => {
-    if (batchStart < 0) return;
-    const text = w.buf.toString('utf8', batchStart - w.base, batchEnd - w.base);
-    out.push(...(parseText(`[${text}]`, batchStart - 1) as unknown[]));
-    batchStart = -1;
-  };
-  try {
-    for (;;) {
-      const buf = w.buf;
-      if (i >= buf.length) {
-        flush();
-        if (out.length) {
-          const ready = out;
-          out = [];
-          yield* ready;
-        }
-        const end = w.end;
-        if (split && elemStart >= 0 && elemIsObject && end - elemStart > lim.inlineMax) {
-          // A big object (a SARIF run, a Trivy Result): read member by member from its start, and go
-          // on after it — scanning the rest of it here first would read it twice in each pass.
-          const [element, after] = readObjectAt(path, elemStart, lim, true);
-          if (count++ === 0 && first) first.end = after;
-          out.push(element);
-          elemStart = -1;
-          afterBig = true;
-          depth = 1;
-          Object.assign(st, newStr());
-          w.seek(after);
-          i = 0;
-          continue;
-        }
-        if (elemStart >= 0 && end - elemStart > lim.memberMax) throw new LargeJsonError(`an array element is over ${Math.round(lim.memberMax / 2 ** 20)} MB`, elemStart);
-        if (!w.more(elemStart >= 0 ? elemStart : end)) throw truncated(end);
-        i = end - w.base;
-        continue;
-      }
-      if (st.open) {
-        const q = stringEnd(buf, i, st);
-        if (q < 0) {
-          i = buf.length;
-          continue;
-        }
-        st.open = false;
-        i = q + 1;
-        continue;
-      }
-      const b = buf[i]!;
-      const at = w.base + i;
-      i++;
-      if (depth === 0) {
-        if (b === 0x5b) depth = 1;
-        else if (!isWs(b)) throw new LargeJsonError('is not valid JSON (expected "[")', at);
-        continue;
-      }
-      if (depth === 1) {
-        if (isWs(b)) continue;
-        if (b === 0x2c || b === 0x5d) {
-          if (afterBig) afterBig = false;
-          else if (elemStart >= 0) {
-            if (split && elemIsObject && at - elemStart > lim.inlineMax) {
-              flush();
-              const [element, after] = readObjectAt(path, elemStart, lim, true);
-              if (count++ === 0 && first) first.end = after;
-              out.push(element);
-            } else {
-              count++;
-              if (batchStart < 0) batchStart = elemStart;
-              batchEnd = at;
-            }
-            elemStart = -1;
-            // Small batches: their elements are handed on (and dropped) before the young
-            // generation fills; a 4 MB batch outlived scavenges and was copied to the old space.
-            if (batchEnd - batchStart >= BATCH_BYTES) {
-              flush();
-              const ready = out;
-              out = [];
-              yield* ready;
-            }
-          } else if (b === 0x2c || needElement) throw new LargeJsonError(`is not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(b))} in an array)`, at);
-          needElement = b === 0x2c;
-          if (b === 0x5d) {
-            flush();
-            yield* out;
-            return;
-          }
-          continue;
-        }
-        if (b === 0x7d) throw new LargeJsonError('is not valid JSON (unexpected "}" in an array)', at);
-        if (afterBig) throw new LargeJsonError(`is not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(b))} after an array element)`, at);
-        if (elemStart < 0) {
-          elemStart = at;
-          elemIsObject = b === 0x7b;
-          needElement = false;
-        } else if (elemIsObject) {
-          // Back at depth 1 the object has closed: only a comma or "]" may follow (a big one is
-          // re-read on its own by readObjectAt, which would not see what trails it).
-          throw new LargeJsonError(`is not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(b))} after an array element)`, at);
-        }
-      }
-      if (b === 0x22) st.open = true;
-      else if (b === 0x7b || b === 0x5b) depth++;
-      else if (b === 0x7d || b === 0x5d) depth--;
-    }
-  } finally {
-    w.close();
-  }
+  return [doc, w.end, inlineBytes];
 }
