@@ -191,22 +191,12 @@ function* compactLines(items: readonly unknown[], indent: string): Generator<str
     yield '[]';
     return;
   }
-  const sep = `,\n${indent}  `;
-  let batch: string[] = [`[\n${indent}  `];
-  let size = 0;
-  for (let i = 0; i < items.length; i++) {
-    const s = JSON.stringify(items[i]) ?? 'null';
-    if (i) batch.push(sep);
-    batch.push(s);
-    size += s.length;
-    if (size >= BATCH_CHARS) {
-      yield batch.join('');
-      batch = [];
-      size = 0;
-    }
-  }
-  batch.push(`\n${indent}]`);
-  yield batch.join('');
+  yield* lineBatches(
+    (function* () {
+      for (const item of items) yield JSON.stringify(item) ?? 'null';
+    })(),
+    indent,
+  );
 }
 
 /**
@@ -241,15 +231,25 @@ function* spooledLines(results: SpooledResults, indent: string): Generator<strin
     yield '[]';
     return;
   }
+  yield* lineBatches(
+    (function* () {
+      yield* results.texts(0, results.count);
+      for (const extra of results.extras) yield JSON.stringify(extra) ?? 'null';
+    })(),
+    indent,
+  );
+}
+
+/**
+ * "[", each of a non-empty list of compact JSON texts on its own line at indent+2, then "]" at
+ * indent — joined in ~1 MB pieces (compactLines and spooledLines).
+ */
+function* lineBatches(texts: Iterable<string>, indent: string): Generator<string> {
   const sep = `,\n${indent}  `;
   let batch: string[] = [`[\n${indent}  `];
   let size = 0;
   let n = 0;
-  const lines = function* (): Generator<string> {
-    yield* results.texts(0, results.count);
-    for (const extra of results.extras) yield JSON.stringify(extra) ?? 'null';
-  };
-  for (const s of lines()) {
+  for (const s of texts) {
     if (n++) batch.push(sep);
     batch.push(s);
     size += s.length;

@@ -3,9 +3,8 @@ import type { PolicyConfig, ThresholdRule } from '../config/sections/policy.js';
 import { Correlator } from '../sarif/correlate.js';
 import { isFinding, isSuppressed, locationUri, props, severityOf, startLine, toolName } from '../sarif/props.js';
 import { findingsOf } from '../report/findings.js';
-import { SEVERITIES, maxSeverity, type Severity } from '../sarif/severity.js';
-import { emptyCounts, type Summary, type ToolSummary } from '../sarif/summary.js';
-import { runOptional, runSucceeded } from '../sarif/props.js';
+import { SEVERITIES } from '../sarif/severity.js';
+import { SummaryTally, type Summary } from '../sarif/summary.js';
 import { isSpooled, type SpooledResults } from '../sarif/spooled-types.js';
 import { BaselineIndex, type BaselineCandidate, type BaselineCounts, type FingerprintIndex } from './baseline.js';
 import { isNewSince, type ChangeSet } from './diff-base.js';
@@ -343,59 +342,20 @@ export class Ledger {
 
   /** summarise() (summary.ts) over the kept keys. */
   private summarise(log: Log): Summary {
-    const tools: ToolSummary[] = log.runs.map((run) => ({
-      tool: toolName(run),
-      category: (run.automationDetails?.id ?? '').replace(/\/$/, ''),
-      kind: run.properties?.['kind'] as string | undefined,
-      succeeded: runSucceeded(run),
-      optional: runOptional(run),
-      counts: emptyCounts(),
-      suppressed: 0,
-    }));
-    const total = emptyCounts();
-    const slotOf = new Map<number, number>();
-    const severities: Severity[] = [];
-    const firstTool: string[] = [];
-    const sharedSlot: boolean[] = [];
-    let shared = 0;
-    let suppressed = 0;
+    const tally = new SummaryTally(log.runs);
     log.runs.forEach((run, runIndex) => {
       const slot = this.slotOf(run);
       if (slot === undefined) return;
-      const tool = tools[runIndex]!;
-      const name = tool.tool;
       const ids = this.slotIds[slot]!;
       for (let i = 0; i < ids.length; i++) {
         const id = ids.get(i);
         const flags = this.flags.get(id);
         if (!(flags & FINDING)) continue;
-        if (flags & SUPPRESSED) {
-          tool.suppressed++;
-          suppressed++;
-          continue;
-        }
-        const s = SEVERITIES[this.severity.get(id)]!;
-        tool.counts[s]++;
-        total[s]++;
-        const cls = this.correlator.classOf(this.node.get(id));
-        const at = slotOf.get(cls);
-        if (at === undefined) {
-          slotOf.set(cls, severities.length);
-          severities.push(s);
-          firstTool.push(name);
-          sharedSlot.push(false);
-        } else {
-          severities[at] = maxSeverity(severities[at]!, s);
-          if (!sharedSlot[at] && firstTool[at] !== name) {
-            sharedSlot[at] = true;
-            shared++;
-          }
-        }
+        if (flags & SUPPRESSED) tally.suppressed(runIndex);
+        else tally.add(runIndex, SEVERITIES[this.severity.get(id)]!, this.correlator.classOf(this.node.get(id)));
       }
     });
-    const distinct = emptyCounts();
-    for (const s of severities) distinct[s]++;
-    return { tools, total, distinct, distinctTotal: severities.length, suppressed, sharedAcrossTools: shared };
+    return tally.finish();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Log } from 'sarif';
+import type { Log, Run } from 'sarif';
 import { isFinding, isSuppressed, severityOf, toolName, runSucceeded, runOptional } from './props.js';
 import { SEVERITIES, maxSeverity, type Severity } from './severity.js';
 
@@ -32,61 +32,79 @@ export function emptyCounts(): SeverityCounts {
 }
 
 export function summarise(log: Log): Summary {
-  const tools: ToolSummary[] = log.runs.map((run) => ({
-    tool: toolName(run),
-    category: (run.automationDetails?.id ?? '').replace(/\/$/, ''),
-    kind: run.properties?.['kind'] as string | undefined,
-    succeeded: runSucceeded(run),
-    optional: runOptional(run),
-    counts: emptyCounts(),
-    suppressed: 0,
-  }));
-  const total = emptyCounts();
-  // Per class (by slot): its highest severity, the first tool that saw it, and whether another did.
-  // Parallel arrays, not an object and a Set per class: 100k classes are 100k of each otherwise.
-  const slotOf = new Map<string, number>();
-  const severities: Severity[] = [];
-  const firstTool: string[] = [];
-  let shared = 0;
-  const sharedSlot: boolean[] = [];
-  let suppressed = 0;
+  const tally = new SummaryTally(log.runs);
   for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
-    const run = log.runs[runIndex]!;
-    const results = run.results;
+    const results = log.runs[runIndex]!.results;
     if (!results) continue;
-    const tool = tools[runIndex]!;
-    const name = tool.tool;
     for (let i = 0; i < results.length; i++) {
       const result = results[i]!;
       if (result.baselineState === 'absent') continue; // fixed since the baseline: not a finding now
       if (!isFinding(result)) continue; // a passed or not-applicable check
-      if (isSuppressed(result)) {
-        tool.suppressed++;
-        suppressed++;
-        continue;
-      }
-      const s = severityOf(result);
-      tool.counts[s]++;
-      total[s]++;
-      const key = result.correlationGuid ?? `${runIndex}:${result.ruleId}:${JSON.stringify(result.locations?.[0] ?? '')}`;
-      const slot = slotOf.get(key);
-      if (slot === undefined) {
-        slotOf.set(key, severities.length);
-        severities.push(s);
-        firstTool.push(name);
-        sharedSlot.push(false);
-      } else {
-        severities[slot] = maxSeverity(severities[slot]!, s);
-        if (!sharedSlot[slot] && firstTool[slot] !== name) {
-          sharedSlot[slot] = true;
-          shared++;
-        }
+      if (isSuppressed(result)) tally.suppressed(runIndex);
+      else tally.add(runIndex, severityOf(result), result.correlationGuid ?? `${runIndex}:${result.ruleId}:${JSON.stringify(result.locations?.[0] ?? '')}`);
+    }
+  }
+  return tally.finish();
+}
+
+/**
+ * summarise() one finding at a time (the ledger, src/policy/ledger.ts, feeds it from its keys): per
+ * run, then per class — its highest severity, the first tool that saw it, and whether another did.
+ * Parallel arrays, not an object and a Set per class: 100k classes are 100k of each otherwise.
+ */
+export class SummaryTally {
+  private readonly tools: ToolSummary[];
+  private readonly total = emptyCounts();
+  private readonly slotOf = new Map<string | number, number>();
+  private readonly severities: Severity[] = [];
+  private readonly firstTool: string[] = [];
+  private readonly sharedSlot: boolean[] = [];
+  private shared = 0;
+  private suppressedCount = 0;
+
+  constructor(runs: readonly Run[]) {
+    this.tools = runs.map((run) => ({
+      tool: toolName(run),
+      category: (run.automationDetails?.id ?? '').replace(/\/$/, ''),
+      kind: run.properties?.['kind'] as string | undefined,
+      succeeded: runSucceeded(run),
+      optional: runOptional(run),
+      counts: emptyCounts(),
+      suppressed: 0,
+    }));
+  }
+
+  /** A suppressed finding of the run at `runIndex`. */
+  suppressed(runIndex: number): void {
+    this.tools[runIndex]!.suppressed++;
+    this.suppressedCount++;
+  }
+
+  /** An open finding of the run at `runIndex`, in class `cls` (the same key for every sighting of one issue). */
+  add(runIndex: number, s: Severity, cls: string | number): void {
+    const tool = this.tools[runIndex]!;
+    tool.counts[s]++;
+    this.total[s]++;
+    const slot = this.slotOf.get(cls);
+    if (slot === undefined) {
+      this.slotOf.set(cls, this.severities.length);
+      this.severities.push(s);
+      this.firstTool.push(tool.tool);
+      this.sharedSlot.push(false);
+    } else {
+      this.severities[slot] = maxSeverity(this.severities[slot]!, s);
+      if (!this.sharedSlot[slot] && this.firstTool[slot] !== tool.tool) {
+        this.sharedSlot[slot] = true;
+        this.shared++;
       }
     }
   }
-  const distinct = emptyCounts();
-  for (const s of severities) distinct[s]++;
-  return { tools, total, distinct, distinctTotal: severities.length, suppressed, sharedAcrossTools: shared };
+
+  finish(): Summary {
+    const distinct = emptyCounts();
+    for (const s of this.severities) distinct[s]++;
+    return { tools: this.tools, total: this.total, distinct, distinctTotal: this.severities.length, suppressed: this.suppressedCount, sharedAcrossTools: this.shared };
+  }
 }
 
 export function sumCounts(c: SeverityCounts): number {

@@ -562,12 +562,13 @@ describe.skipIf(!HAVE_CLI || process.platform !== 'linux')(`a spooled check stop
     writeFileSync(join(dir, 'big.sarif'), bigSarif(60_000));
     const child = spawn(process.execPath, [CLI, 'check', 'big.sarif', '--sarif', 'out.sarif', '-q'], { cwd: dir, env: { PATH: process.env['PATH'], NO_COLOR: '1', TMPDIR: tmp, SECGATE_SPOOL_ABOVE: '0' }, stdio: 'ignore' });
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
-    // As soon as a spool file is open (an unlinked file under TMPDIR among the process's fds), stop the run.
+    // As soon as a spool file is in use (an unlinked file under TMPDIR among the process's fds), stop the run.
     const spooling = () => {
       try {
         return readdirSync(`/proc/${child.pid}/fd`).some((fd) => {
           try {
-            return readlinkSync(`/proc/${child.pid}/fd/${fd}`).startsWith(join(tmp, 'secgate-spool-'));
+            const target = readlinkSync(`/proc/${child.pid}/fd/${fd}`);
+            return target.startsWith(join(tmp, 'secgate-spool-')) && target.endsWith(' (deleted)');
           } catch {
             return false;
           }
@@ -579,7 +580,8 @@ describe.skipIf(!HAVE_CLI || process.platform !== 'linux')(`a spooled check stop
     let sent = false;
     while (!sent) {
       if (child.exitCode !== null) break;
-      if (spooling()) sent = child.kill(signal);
+      // Open, already unlinked, its dir already removed (the few microseconds between the three are not aimed at).
+      if (spooling() && readdirSync(tmp).length === 0) sent = child.kill(signal);
       else await new Promise((r) => setTimeout(r, 2));
     }
     await exited;
