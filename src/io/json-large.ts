@@ -213,6 +213,12 @@ class Elements {
   error: LargeJsonError | undefined;
   /** Set once the array is known to be over the inline limit: only then is an error thrown early. */
   private big = false;
+  /**
+   * The old second pass had yielded its first element here (a 64 KB batch flushed, or the array's
+   * end): errors before this point it met while reading the head, in pass 1; errors after it, when
+   * the adapter iterated. The same split is kept (read-report reads a file whole after a pass-1 error).
+   */
+  private headReady = false;
   head: unknown[] | undefined;
   // The scan at element depth, as the old second pass made it.
   elemStart = -1;
@@ -246,14 +252,25 @@ class Elements {
     }
     this.ranges[2 * this.n] = a;
     this.ranges[2 * this.n + 1] = b;
-    if (this.n++ === 0 && this.big) this.readHead();
-    return this.n - 1;
+    return this.n++;
   }
 
   private flush(): void {
     if (this.batchStart < 0) return;
     this.push(this.batchStart, this.batchEnd);
     this.batchStart = -1;
+  }
+
+  /**
+   * Where the old second pass yielded: what is recorded so far makes the head. It also yielded at the
+   * end of each of its reads; pass 1 calls this at the end of each of its own (the same with the
+   * default 4 MB reads but for what lies within a few MB of the boundary).
+   */
+  yieldPoint(): void {
+    this.flush();
+    if (this.n === 0 || this.headReady) return;
+    this.headReady = true;
+    if (this.big) this.readHead();
   }
 
   /**
@@ -264,22 +281,19 @@ class Elements {
   fail(e: LargeJsonError): void {
     this.error = e;
     this.batchStart = -1;
-    if (this.big && this.head === undefined) this.readHead();
+    if (this.big && !this.headReady) throw e;
   }
 
   /** The array is over the inline limit: it will be a LazyArray, and its head is read as soon as it can be. */
   setBig(): void {
     if (this.big) return;
     this.big = true;
-    if (this.n > 0 || this.error) this.readHead();
+    if (this.headReady) this.readHead();
+    else if (this.error) throw this.error;
   }
 
   /** The first element, for `detect` (from the first batch: its parse errors are thrown now, as before). */
   private readHead(): void {
-    if (this.n === 0) {
-      if (this.error) throw this.error;
-      return;
-    }
     const a = this.start(0);
     if (a < 0) {
       this.head = [this.held.get(0)];
@@ -317,12 +331,12 @@ class Elements {
           this.batchEnd = at;
           // Small batches: their elements are handed on (and dropped) before the young
           // generation fills; a 4 MB batch outlived scavenges and was copied to the old space.
-          if (this.batchEnd - this.batchStart >= BATCH_BYTES) this.flush();
+          if (this.batchEnd - this.batchStart >= BATCH_BYTES) this.yieldPoint();
         }
         this.elemStart = -1;
       } else if (b === 0x2c || this.needElement) return this.fail(new LargeJsonError(`is not valid JSON (unexpected ${byteText(b)} in an array)`, at));
       this.needElement = b === 0x2c;
-      if (b === 0x5d) this.flush();
+      if (b === 0x5d) this.yieldPoint();
       return;
     }
     if (b === 0x7d) return this.fail(new LargeJsonError('is not valid JSON (unexpected "}" in an array)', at));
@@ -453,6 +467,7 @@ function readObjectAt(path: string, from: number, lim: Limits, nested: boolean):
           dropping = true;
           rec!.setBig();
         }
+        if (state === S.InValue && rec && !rec.error) rec.yieldPoint();
         if (state === S.InValue && rec && !rec.error && rec.elemStart >= 0) {
           if (rec.split && rec.elemIsObject && end - rec.elemStart > lim.inlineMax) {
             // A big object element: read member by member from its start, and go on after it —
