@@ -219,6 +219,8 @@ class Elements {
    * the adapter iterated. The same split is kept (read-report reads a file whole after a pass-1 error).
    */
   private headReady = false;
+  /** Entries recorded when the head was ready: what the old first yield had parsed. */
+  private headN = 0;
   head: unknown[] | undefined;
   // The scan at element depth, as the old second pass made it.
   elemStart = -1;
@@ -270,6 +272,7 @@ class Elements {
     this.flush();
     if (this.n === 0 || this.headReady) return;
     this.headReady = true;
+    this.headN = this.n;
     if (this.big) this.readHead();
   }
 
@@ -292,20 +295,19 @@ class Elements {
     else if (this.error) throw this.error;
   }
 
-  /** The first element, for `detect` (from the first batch: its parse errors are thrown now, as before). */
+  /**
+   * The first element, for `detect`. Every entry recorded up to here is parsed (the old second pass
+   * parsed them all before its first yield): their parse errors are thrown now, in pass 1, as before.
+   */
   private readHead(): void {
     const a = this.start(0);
-    if (a < 0) {
+    if (a < 0 && this.headN === 1) {
       this.head = [this.held.get(0)];
       return;
     }
-    const it = batchesAt(this.path, this, this.lim, 0, 1);
-    try {
-      const first = it.next();
-      this.head = first.done ? [] : [first.value];
-    } finally {
-      it.return(undefined);
-    }
+    let first: unknown[] | undefined;
+    for (const x of batchesAt(this.path, this, this.lim, 0, this.headN)) first ??= [x];
+    this.head = first ?? [];
   }
 
   /** The array ended (its "]" was read): a LazyArray over what was recorded. */

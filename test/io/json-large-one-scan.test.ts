@@ -110,7 +110,8 @@ describe('readLargeJson, one scan: damaged documents fail as the two-pass reader
     fc.assert(
       fc.property(doc, layout, fc.nat(), pieces, fc.integer({ min: 0, max: 2 }), fc.constantFrom(0, 30, 200), (d, indent, pos, insert, mode, arrayInlineMax) => {
         const good = JSON.stringify(d, null, indent);
-        const text = damage(good, pos % (good.length + 1), insert, mode);
+        // As written to the file (a damage that splits a surrogate pair leaves U+FFFD there).
+        const text = Buffer.from(damage(good, pos % (good.length + 1), insert, mode)).toString();
         const path = file(text);
         const opts = (chunkSize: number) => ({ chunkSize, arrayInlineMax, splitElementsOf: split });
         // Read in one window, the one scan fails exactly as the two-pass reader did: the same error,
@@ -125,7 +126,7 @@ describe('readLargeJson, one scan: damaged documents fail as the two-pass reader
         now.push(whole);
         for (const o of now) if ('data' in o) expect(o.data).toEqual(JSON.parse(text));
       }),
-      { numRuns: fuzzRuns(150) },
+      { numRuns: fuzzRuns(150), endOnFailure: process.env['FUZZ_RUNS'] !== undefined },
     );
   });
 
