@@ -70,7 +70,9 @@ function modules(s) {
   // One result on its own (the gate checks each result before it is spooled): the structural schema's
   // result definition, hoisted with `items` too so validateStructural's results loop calls the same function.
   const result = structural.properties.runs.items.properties.results.items;
-  const hoisted = hoistSections({ $id: 'secgate-sarif', properties: { structural, input: s.runShape, output: s.outputShape, result } }, 1500, { items: true });
+  // One rule on its own (spooled rules are checked as they are spooled): the driver's rules items.
+  const rule = structural.properties.runs.items.properties.tool.properties.driver.properties.rules.items;
+  const hoisted = hoistSections({ $id: 'secgate-sarif', properties: { structural, input: s.runShape, output: s.outputShape, result, rule } }, 1500, { items: true });
   // A schema of its own, referenced by id from the results loop: exported by a path into the main
   // schema instead, ajv compiles a second copy of its ~70 KB of code.
   const { sarifSchema, resultSchema } = splitDefinition(hoisted, hoisted.properties.result.$ref, RESULT_ID);
@@ -91,6 +93,7 @@ function modules(s) {
     validateInputRun: 'secgate-sarif#/properties/input',
     validateOutputRun: 'secgate-sarif#/properties/output',
     validateStructuralResult: RESULT_ID,
+    validateStructuralRule: 'secgate-sarif#/properties/rule',
   };
   return [
     { name: 'sarif', from: 'src/sarif/structural-schema.ts and src/scanners/sarif/input-shape-schema.ts', code: standaloneCode(sarif, sarifExports), exports: Object.keys(sarifExports) },

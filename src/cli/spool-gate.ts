@@ -12,7 +12,8 @@ import type { SinkFactory } from '../sarif/builder.js';
 import { mergeRuns } from '../sarif/merge.js';
 import { SpooledRunBuilder } from '../sarif/spooled.js';
 import { isSpooled } from '../sarif/spooled-types.js';
-import { createResultValidator } from '../sarif/validate.js';
+import { isSpooledRules } from '../sarif/spooled-rules.js';
+import { createResultValidator, createRuleValidator } from '../sarif/validate.js';
 import { afterGate, policyInputsOf, readReports, reportSpecsOf, type CheckOptions } from './check.js';
 import type { CliContext } from './context.js';
 
@@ -41,6 +42,7 @@ async function spooledCheck(inputs: ReportInput[], config: Config, opts: CheckOp
   const spool = ResultSpool.create();
   try {
     const validate = createResultValidator();
+    const validateRule = createRuleValidator();
     const sink: SinkFactory = (header) => {
       const slot = ledger.openRun(header);
       const builder = new SpooledRunBuilder(spool);
@@ -62,6 +64,25 @@ async function spooledCheck(inputs: ReportInput[], config: Config, opts: CheckOp
           ledger.bind(slot, results);
           return results as unknown as Result[];
         },
+        // RunBuilder's rules (one per CVE for Grype and Trivy) go to a segment of their own, each checked first.
+        ruleSpool() {
+          const segment = spool.segment();
+          let r = 0;
+          return {
+            append(text, rule) {
+              const problems = validateRule(rule, `/runs/?/tool/driver/rules/${r}`);
+              if (problems.length) {
+                const p = problems[0]!;
+                throw new OutputError(`a rule of ${header.tool.driver.name} is invalid SARIF at ${p.path}: ${p.message}`, 'this is a secgate bug: run with --debug and report it with the input reports');
+              }
+              r++;
+              return segment.append(text);
+            },
+            seal: () => segment.seal(),
+            lines: (from, to) => segment.lines(from, to),
+            line: (i) => segment.line(i),
+          };
+        },
       };
     };
     const runs = await readReports(inputs, config, ctx, sink);
@@ -75,9 +96,16 @@ async function spooledCheck(inputs: ReportInput[], config: Config, opts: CheckOp
   }
 }
 
-/** The log with every spooled run's results read back as objects (patches applied, extras after). */
+/** The log with every spooled run's results (patches applied, extras after) and rules read back as objects. */
 export function hydrateLog(log: Log): Log {
-  return { ...log, runs: log.runs.map((run): Run => (isSpooled(run.results) ? { ...run, results: [...run.results] } : run)) };
+  return {
+    ...log,
+    runs: log.runs.map((original): Run => {
+      const rules = original.tool.driver.rules;
+      const run = isSpooledRules(rules) ? { ...original, tool: { ...original.tool, driver: { ...original.tool.driver, rules: [...rules] } } } : original;
+      return isSpooled(run.results) ? { ...run, results: [...run.results] } : run;
+    }),
+  };
 }
 
 function spoolAbove(env: NodeJS.ProcessEnv): number {

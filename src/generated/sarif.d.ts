@@ -5,3 +5,4 @@ export declare const validateStructural: ValidateFunction;
 export declare const validateInputRun: ValidateFunction;
 export declare const validateOutputRun: ValidateFunction;
 export declare const validateStructuralResult: ValidateFunction;
+export declare const validateStructuralRule: ValidateFunction;

@@ -1,5 +1,6 @@
 import type { Result } from 'sarif';
 import { isSpooled, type SpooledResults } from '../sarif/spooled-types.js';
+import { isSpooledRules, type SpooledRules } from '../sarif/spooled-rules.js';
 
 /**
  * `JSON.stringify(value, null, 2)` as a sequence of pieces whose concatenation is exactly that
@@ -19,11 +20,16 @@ const BATCH_CHARS = 1 << 20;
 
 function* walk(value: unknown, indent: string, depth: number): Generator<string> {
   // At any depth: JSON.stringify would write the spool object's own fields, not the results.
+  if (isSpooledRules(value)) {
+    yield* spooledRulesPretty(value, indent);
+    return;
+  }
   if (isSpooled(value)) {
     yield* spooledPretty(value, indent);
     return;
   }
-  if (depth <= 0 || !isWalkable(value)) {
+  // A driver (depth 0) holding spooled rules is walked one level more: a leaf would stringify the spool object.
+  if (!isWalkable(value) || (depth <= 0 && !holdsSpooledRules(value))) {
     yield leaf(value, indent);
     return;
   }
@@ -99,6 +105,12 @@ function* leafBatches(length: number, slice: (from: number, to: number) => unkno
   }
 }
 
+function holdsSpooledRules(value: object): boolean {
+  if (Array.isArray(value)) return false;
+  for (const k in value) if (isSpooledRules((value as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
 /** Plain objects and arrays only: anything with toJSON, boxed primitives, class instances go whole to JSON.stringify. */
 function isWalkable(v: unknown): v is object {
   if (v === null || typeof v !== 'object') return false;
@@ -147,6 +159,13 @@ export function* linesJsonChunks(value: unknown, linePaths: readonly JsonPathPat
 }
 
 function* walkLines(value: unknown, indent: string, path: string[], linePaths: readonly JsonPathPattern[]): Generator<string> {
+  if (isSpooledRules(value)) {
+    // Their texts are compact and complete: one per line at a line path, else materialised.
+    if (!linePaths.some((p) => matches(p, path, true))) yield* spooledRulesPretty(value, indent);
+    else if (value.count === 0) yield '[]';
+    else yield* lineBatches(value.texts(), indent);
+    return;
+  }
   if (isSpooled(value)) {
     // At a line path its texts are the lines as they are; elsewhere (no layout asks for it) pretty, as any array there.
     yield* linePaths.some((p) => matches(p, path, true)) ? spooledLines(value, indent) : spooledPretty(value, indent);
@@ -211,6 +230,25 @@ function* spooledPretty(results: SpooledResults, indent: string): Generator<stri
   }
   yield '[';
   yield* leafBatches(results.length, (from, to) => spooledSlice(results, from, to), indent);
+  yield `\n${indent}]`;
+}
+
+/** Spooled rules pretty, as JSON.stringify(rules, null, 2) at `indent`: a batch at a time parsed from their texts. */
+function* spooledRulesPretty(rules: SpooledRules, indent: string): Generator<string> {
+  if (rules.count === 0) {
+    yield '[]';
+    return;
+  }
+  yield '[';
+  yield* leafBatches(
+    rules.count,
+    (from, to) => {
+      const out: unknown[] = [];
+      for (const text of rules.texts(Array.from({ length: to - from }, (_, k) => from + k))) out.push(JSON.parse(text));
+      return out;
+    },
+    indent,
+  );
   yield `\n${indent}]`;
 }
 

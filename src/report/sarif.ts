@@ -2,6 +2,7 @@ import type { Log } from 'sarif';
 import type { Reporter } from './types.js';
 import { linesJsonChunks, prettyJsonChunks, type JsonPathPattern } from '../io/json-chunks.js';
 import { isSpooled } from '../sarif/spooled-types.js';
+import { isSpooledRules } from '../sarif/spooled-rules.js';
 
 /**
  * How the SARIF file is laid out (the data is the same in all):
@@ -58,7 +59,7 @@ const INVISIBLE_IN_JSON = /[\u0080-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\
  */
 export function sarifJson(log: Log): string {
   // JSON.stringify would write a spooled run's object, not its results: the walker materialises them.
-  if (log.runs?.some((r) => isSpooled(r.results))) return [...sarifChunks(log, 'pretty')].join('');
+  if (log.runs?.some((r) => isSpooled(r.results) || isSpooledRules(r.tool?.driver?.rules))) return [...sarifChunks(log, 'pretty')].join('');
   return `${escapeInvisible(JSON.stringify(log, null, 2))}\n`;
 }
 

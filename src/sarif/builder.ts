@@ -4,6 +4,7 @@ import { guardHeap } from '../io/heap-guard.js';
 import { isUri, toArtifactUri } from './uri.js';
 import { levelFor, maxSeverity, securitySeverity, type Severity } from './severity.js';
 import type { FindingProps, ToolKind } from './props.js';
+import { SpooledRuleStore, type RuleSpool } from './spooled-rules.js';
 
 export const FINGERPRINT_KEY = 'secgate/v1';
 
@@ -26,6 +27,11 @@ export interface RunContext {
 export interface ResultSink {
   add(result: Result): void;
   seal(): Result[];
+  /**
+   * Optional: where the run's rules are spooled (RunBuilder then keeps only each rule's number,
+   * tags and severity; build() gives a SpooledRules as `tool.driver.rules`). Called once, at the start.
+   */
+  ruleSpool?(): RuleSpool;
 }
 
 /** A sink for a run: `header` is a stand-in run with what results are judged by (tool name, kind). */
@@ -111,16 +117,25 @@ export class RunBuilder {
   ) {
     this.runProps = { kind, source: { file: ctx.file, format } };
     this.sink = ctx.sink?.(runHeader(tool.name, kind));
+    const spool = this.sink?.ruleSpool?.();
+    this.ruleStore = spool ? new SpooledRuleStore(spool) : undefined;
   }
   private readonly sink: ResultSink | undefined;
+  /** With a sink that spools rules: the rules' texts are there, only their late members here. */
+  private readonly ruleStore: SpooledRuleStore | undefined;
 
   /** Whether a rule with this id was declared (an adapter can skip building a repeat's description). */
   hasRule(id: string): boolean {
-    return this.rules.has(id);
+    return this.ruleStore ? this.ruleStore.has(id) : this.rules.has(id);
   }
 
   /** Declare a rule; the first declaration of an id wins (later ones only add tags). */
   rule(r: RuleInput): void {
+    const store = this.ruleStore;
+    if (store?.has(r.id)) {
+      if (r.tags?.length) store.addTags(r.id, r.tags);
+      return;
+    }
     const existing = this.rules.get(r.id);
     if (existing) {
       if (r.tags?.length) {
@@ -147,19 +162,27 @@ export class RunBuilder {
     const properties: Record<string, unknown> = r.properties ? { ...r.properties } : {};
     properties['tags'] = r.tags?.length ? uniq(['security', ...r.tags]) : ['security'];
     rule.properties = properties;
-    this.rules.set(r.id, { rule });
+    if (store) store.add(rule);
+    else this.rules.set(r.id, { rule });
   }
 
   add(f: FindingInput): void {
     guardHeap();
-    let entry = this.rules.get(f.ruleId);
-    if (!entry) {
-      this.rule({ id: f.ruleId, shortDescription: f.ruleId });
-      entry = this.rules.get(f.ruleId)!;
-    }
+    if (!this.hasRule(f.ruleId)) this.rule({ id: f.ruleId, shortDescription: f.ruleId });
     const unknown = f.severity === undefined;
     const severity = f.severity ?? this.ctx.unknownSeverity;
-    entry.severity = entry.severity ? maxSeverity(entry.severity, severity) : severity;
+    // The rule's own id string (the same text): a streamed report's results then keep no copy of it.
+    let ruleId: string;
+    const store = this.ruleStore;
+    if (store) {
+      const n = store.numberOf(f.ruleId);
+      store.raise(n, severity);
+      ruleId = store.idOf(n);
+    } else {
+      const entry = this.rules.get(f.ruleId)!;
+      entry.severity = entry.severity ? maxSeverity(entry.severity, severity) : severity;
+      ruleId = entry.rule.id;
+    }
     const kind = f.kind ?? this.kind;
     // Assignments in the order the former object spread had: a key of f.properties that repeats an
     // earlier one (severity, kind) overwrites its value in place, as the spread did; tags come last.
@@ -183,8 +206,7 @@ export class RunBuilder {
     }
     properties['tags'] = resultTags(kind, f.tags);
     const result: Result = {
-      // The rule's own id string (the same text): a streamed report's results then keep no copy of it.
-      ruleId: entry.rule.id,
+      ruleId,
       level: levelFor(severity),
       message: { text: oneLineOrText(f.message) || f.ruleId },
       locations: [this.location(f.location)],
@@ -239,7 +261,7 @@ export class RunBuilder {
   }
 
   build(): Run {
-    const rules = [...this.rules.values()].map(({ rule, severity }) => {
+    const rules = this.ruleStore ? (this.ruleStore.seal() as unknown as ReportingDescriptor[]) : [...this.rules.values()].map(({ rule, severity }) => {
       if (severity) {
         // Assigned on the rule's own properties object (made by rule(), never shared): same keys,
         // same order as the copy this used to make.

@@ -1,5 +1,6 @@
 import type { Log, Result, Run } from 'sarif';
 import { isSpooled, type SpooledResults } from './spooled-types.js';
+import { isSpooledRules } from './spooled-rules.js';
 
 /** GitHub code scanning's hard limits: over them the whole upload is rejected (docs: "SARIF results exceed one or more limits"). */
 export const GITHUB_LIMITS = { runsPerFile: 20, resultsPerRun: 25_000, rulesPerRun: 25_000, locationsPerResult: 1_000, tagsPerRule: 20 } as const;
@@ -48,8 +49,19 @@ export function githubUploadWarning(fitted: Log, file: string): string | undefin
   return `${file} holds ${fitted.runs.length} runs; GitHub code scanning accepts at most ${GITHUB_LIMITS.runsPerFile} per upload — upload the reports in several steps (one category each, e.g. \`secgate merge\` per shard), or pass fewer reports to this gate`;
 }
 
+type Rules = NonNullable<Run['tool']['driver']['rules']>;
+
+/** Whether a rule has over 20 tags (spooled rules: from the tags kept in memory). */
+function tagsOver(rules: Rules | undefined): boolean {
+  if (isSpooledRules(rules)) {
+    for (let i = 0; i < rules.count; i++) if (rules.tagsAt(i).length > GITHUB_LIMITS.tagsPerRule) return true;
+    return false;
+  }
+  return (rules ?? []).some((r) => (r.properties?.tags?.length ?? 0) > GITHUB_LIMITS.tagsPerRule);
+}
+
 function withinRuleAndLocationLimits(run: Run): Run {
-  const tooManyTags = (run.tool.driver.rules ?? []).some((r) => (r.properties?.tags?.length ?? 0) > GITHUB_LIMITS.tagsPerRule);
+  const tooManyTags = tagsOver(run.tool.driver.rules);
   const tooManyLocations = (run.results ?? []).some(overLocationLimit);
   if (!tooManyTags && !tooManyLocations) return run;
   return { ...withinTagLimit(run), ...(run.results ? { results: run.results.map(withinLocationLimit) } : {}) };
@@ -57,7 +69,10 @@ function withinRuleAndLocationLimits(run: Run): Run {
 
 /** The run with every rule's tags cut to 20 (the same run when none has more). */
 function withinTagLimit(run: Run): Run {
-  if (!(run.tool.driver.rules ?? []).some((r) => (r.properties?.tags?.length ?? 0) > GITHUB_LIMITS.tagsPerRule)) return run;
+  if (!tagsOver(run.tool.driver.rules)) return run;
+  const rules = run.tool.driver.rules;
+  // Spooled rules: a view whose texts are written with the tags cut.
+  if (isSpooledRules(rules)) return { ...run, tool: { ...run.tool, driver: { ...run.tool.driver, rules: rules.view(undefined, GITHUB_LIMITS.tagsPerRule) as unknown as Rules } } };
   return {
     ...run,
     tool: {
@@ -86,7 +101,7 @@ function withinLocationLimit(r: Result): Result {
 
 /** A run's driver rules, and where each id first occurs — only for a run over the rules limit. */
 interface RuleIndex {
-  rules: NonNullable<Run['tool']['driver']['rules']>;
+  rules: Rules;
   firstById: Map<string, number>;
 }
 
@@ -94,8 +109,18 @@ function ruleIndex(run: Run): RuleIndex | undefined {
   const rules = run.tool.driver.rules;
   if (!rules || rules.length <= GITHUB_LIMITS.rulesPerRun) return undefined;
   const firstById = new Map<string, number>();
-  for (let i = 0; i < rules.length; i++) if (!firstById.has(rules[i]!.id)) firstById.set(rules[i]!.id, i);
+  const spooled = isSpooledRules(rules) ? rules : undefined;
+  for (let i = 0; i < rules.length; i++) {
+    const id = spooled ? spooled.idAt(i) : rules[i]!.id;
+    if (!firstById.has(id)) firstById.set(id, i);
+  }
   return { rules, firstById };
+}
+
+/** The rules at `order` (indices into index.rules): spooled rules as a view of them. */
+function pick(index: RuleIndex, order: number[]): Rules {
+  const rules = index.rules;
+  return isSpooledRules(rules) ? (rules.view(order) as unknown as Rules) : order.map((i) => rules[i]!);
 }
 
 /**
@@ -110,7 +135,7 @@ function withinRulesLimit(run: Run, results: Result[] | undefined, index: RuleIn
   const keep = new Set<number>();
   for (const r of results) keepRulesOf(r, index, keep);
   const { order, renumber } = renumbering(keep);
-  return { ...run, tool: { ...run.tool, driver: { ...run.tool.driver, rules: order.map((i) => index.rules[i]!) } }, results: results.map((r) => renumbered(r, index, renumber)) };
+  return { ...run, tool: { ...run.tool, driver: { ...run.tool.driver, rules: pick(index, order) } }, results: results.map((r) => renumbered(r, index, renumber)) };
 }
 
 /** The driver rule a result points at by index (not into a tool extension), if in range. */
@@ -191,7 +216,7 @@ function fitSpooledRun(original: Run, spooled: SpooledResults): Run[] {
     const { order, renumber } = renumbering(keep);
     const renumberedObjects = new Map([...partObjects].map(([i, r]) => [i, renumbered(r, rules, renumber)]));
     const results = new SpooledPart(spooled, s0, s1, partExtras.map((r) => renumbered(r, rules, renumber)), renumberedObjects, renumber);
-    return { ...partRun, tool: { ...partRun.tool, driver: { ...partRun.tool.driver, rules: order.map((i) => rules.rules[i]!) } }, results: results as unknown as Result[] };
+    return { ...partRun, tool: { ...partRun.tool, driver: { ...partRun.tool.driver, rules: pick(rules, order) } }, results: results as unknown as Result[] };
   };
   if (spooled.length <= GITHUB_LIMITS.resultsPerRun) {
     if (!rules && objects.size === 0 && extras.every((r, k) => r === spooled.extras[k])) return [run];

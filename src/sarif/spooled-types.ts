@@ -57,5 +57,6 @@ export interface SpoolPatch {
 }
 
 export function isSpooled(x: unknown): x is SpooledResults {
-  return typeof x === 'object' && x !== null && (x as { spooled?: unknown }).spooled === true;
+  // Spooled rules (spooled-rules.ts) carry the same flag and a `rules: true` marker.
+  return typeof x === 'object' && x !== null && (x as { spooled?: unknown }).spooled === true && (x as { rules?: unknown }).rules !== true;
 }

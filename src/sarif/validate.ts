@@ -1,9 +1,10 @@
-import type { Log, Result, Run } from 'sarif';
+import type { Log, ReportingDescriptor, Result, Run } from 'sarif';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
-import { validateStructural, validateStructuralResult } from '../generated/sarif.js';
+import { validateStructural, validateStructuralResult, validateStructuralRule } from '../generated/sarif.js';
 import { isSpooled, type SpooledResults } from './spooled-types.js';
+import { isSpooledRules } from './spooled-rules.js';
 import { resultItemsPointer } from './validate-results.js';
 import { useLinearUniqueItems } from './validate-unique.js';
 
@@ -18,6 +19,8 @@ export interface SchemaProblem {
 export type SarifValidator = (log: Log) => SchemaProblem[];
 /** Problems of one result, their paths under `path` (where the result is in its log, e.g. "/runs/0/results/7"). */
 export type ResultValidator = (result: Result, path: string) => SchemaProblem[];
+/** Problems of one driver rule, their paths under `path`. */
+export type RuleValidator = (rule: ReportingDescriptor, path: string) => SchemaProblem[];
 
 // secgate's structural schema (structural-schema.ts) is precompiled by scripts/gen-validators.mjs: compiling
 // it cost ~150 ms at every run.
@@ -39,13 +42,15 @@ const structural = fromAjv(validateStructural);
  * reported (allErrors: false), a log bad in several places may name another of them first.
  */
 export function createSarifValidator(schema?: Record<string, unknown>): SarifValidator {
-  if (!schema) return (log) => (hasSpooled(log) ? withExtrasOnly(log, structural) : structural(log));
+  // Spooled rules (spooled-rules.ts) were each checked against the rule schema as they were spooled
+  // (createRuleValidator): the structural check skips them; a user schema gets them materialised.
+  if (!schema) return (log) => (hasSpooled(log) ? withExtrasOnly(log, structural, false) : structural(log));
   const { validate, validateResult } = compileValidator(schema);
   const whole = fromAjv(validate);
   return (log) => {
     if (!hasSpooled(log)) return whole(log);
     if (!validateResult) return whole(materialised(log));
-    const problems = withExtrasOnly(log, whole);
+    const problems = withExtrasOnly(log, whole, true);
     if (problems.length) return problems;
     for (const [k, run] of log.runs.entries()) {
       if (!isSpooled(run.results)) continue;
@@ -75,16 +80,39 @@ export function createResultValidator(): ResultValidator {
   return (result, path) => (validateStructuralResult(result) ? [] : (validateStructuralResult.errors ?? []).map((e) => toProblem(e, path)));
 }
 
+/**
+ * A validator of one rule against the structural schema's driver rule (precompiled with the log's),
+ * for the gate to call on every rule before it is spooled.
+ */
+export function createRuleValidator(): RuleValidator {
+  return (rule, path) => (validateStructuralRule(rule) ? [] : (validateStructuralRule.errors ?? []).map((e) => toProblem(e, path)));
+}
+
 function hasSpooled(log: Log): boolean {
   // Any JSON may be validated (an input checked against a schema): null, an array, runs of anything.
   const runs = (log as { runs?: unknown } | null)?.runs;
-  return Array.isArray(runs) && runs.some((r) => isSpooled((r as Run | null)?.results));
+  return Array.isArray(runs) && runs.some((r) => isSpooled((r as Run | null)?.results) || isSpooledRules(rulesOf(r as Run | null)));
 }
 
-/** Validate with spooled runs' results replaced by their extras; problem paths point at the extras' real indexes. */
-function withExtrasOnly(log: Log, validate: SarifValidator): SchemaProblem[] {
+function rulesOf(run: Run | null | undefined): unknown {
+  return (run as { tool?: { driver?: { rules?: unknown } } } | null | undefined)?.tool?.driver?.rules;
+}
+
+/** The run with spooled rules left out (`[]`, checked as spooled) or read back as objects (`materialise`). */
+function withRules(run: Run, materialise: boolean): Run {
+  const rules = rulesOf(run);
+  if (!isSpooledRules(rules)) return run;
+  return { ...run, tool: { ...run.tool, driver: { ...run.tool.driver, rules: materialise ? [...rules] : [] } } };
+}
+
+/**
+ * Validate with spooled runs' results replaced by their extras (spooled rules by nothing, or read back
+ * when `materialiseRules`); problem paths point at the extras' real indexes.
+ */
+function withExtrasOnly(log: Log, validate: SarifValidator, materialiseRules: boolean): SchemaProblem[] {
   const offsets = new Map<number, number>();
-  const runs = log.runs.map((run, k): Run => {
+  const runs = log.runs.map((original, k): Run => {
+    const run = withRules(original, materialiseRules);
     if (!isSpooled(run?.results)) return run;
     offsets.set(k, run.results.count);
     return { ...run, results: run.results.extras };
@@ -98,7 +126,10 @@ function withExtrasOnly(log: Log, validate: SarifValidator): SchemaProblem[] {
 
 /** The log with every spooled run's results read back as objects (for a schema that may constrain anything). */
 function materialised(log: Log): Log {
-  return { ...log, runs: log.runs.map((run) => (isSpooled(run?.results) ? { ...run, results: [...run.results] } : run)) };
+  return { ...log, runs: log.runs.map((original) => {
+    const run = withRules(original, true);
+    return isSpooled(run?.results) ? { ...run, results: [...run.results] } : run;
+  }) };
 }
 
 /** The schema compiled, and — when it checks results one by one only — its result subschema compiled with it. */
