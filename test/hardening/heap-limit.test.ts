@@ -4,7 +4,7 @@
  * Run against the built CLI (`node dist/cli.js`, as CI starts it) with a deliberately small heap.
  */
 import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,5 +67,47 @@ describe('a heap too small for the findings', () => {
     expect(r.status, r.stderr).toBe(1);
     const log = JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
     expect(log.runs.reduce((n, run) => n + run.results.length, 0)).toBe(60_000);
+  });
+});
+
+/** A SARIF log of `n` small distinct results: spooled, only the gate's keys per finding stay on the heap. */
+function bigSarif(n: number): string {
+  const results: string[] = [];
+  for (let i = 0; i < n; i++) {
+    results.push(JSON.stringify({ ruleId: `r${i % 50}`, message: { text: `m ${i}` }, locations: [{ physicalLocation: { artifactLocation: { uri: `src/f${i}.js` }, region: { startLine: 1 + (i % 300) } } }] }));
+  }
+  return `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"semgrep"}},"results":[${results.join(',')}]}]}`;
+}
+
+describe('a heap too small for the spooled gate (big inputs: findings spooled, their keys on the heap)', () => {
+  let sarif = '';
+  beforeAll(() => {
+    sarif = join(dir, 'big.sarif');
+    writeFileSync(sarif, bigSarif(200_000));
+  });
+
+  function spooled(heapMb: number, out: string) {
+    return spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, CLI, 'check', sarif, '--sarif', join(dir, out), '-q'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'], NO_COLOR: '1', SECGATE_STREAM_ABOVE: '0', SECGATE_SPOOL_ABOVE: '0', TMPDIR: dir },
+    });
+  }
+
+  it('ends in exit 2 with the same one line, writes no SARIF log and leaves no spool', () => {
+    const r = spooled(64, 'spooled-small.sarif');
+    expect(r.stderr).not.toContain('FATAL ERROR');
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^secgate: error: out of memory: the [\d,]+ findings read so far fill \d+ MB of Node's \d+ MB heap — give Node more with NODE_OPTIONS=--max-old-space-size=\d+, or gate the report in parts/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(dir, 'spooled-small.sarif'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('secgate-spool-'))).toEqual([]);
+  });
+
+  it('with room enough every finding is in the log', () => {
+    const r = spooled(256, 'spooled-room.sarif');
+    expect([0, 1], r.stderr).toContain(r.status);
+    const log = JSON.parse(readFileSync(join(dir, 'spooled-room.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
+    expect(log.runs.reduce((n, run) => n + run.results.length, 0)).toBe(200_000);
   });
 });
