@@ -27,29 +27,6 @@ export function baselineKeys(run: Run, result: Result): string[] {
 }
 
 /**
- * SARIF baselining (§3.27.24): each current result is new, unchanged or updated against the
- * baseline log; baseline results with no current match are appended as absent (fixed) to the
- * run of the same tool — only when that tool ran this time, since a tool that did not run fixed
- * nothing. "Updated" means the same finding whose severity, message or location moved.
- */
-export function applyBaseline(log: Log, baseline: Log): BaselineCounts {
-  const index = new BaselineIndex(baseline);
-  const counts: BaselineCounts = { new: 0, unchanged: 0, updated: 0, absent: 0 };
-  for (const run of log.runs) {
-    const tool = index.tool(run);
-    for (const result of run.results ?? []) {
-      result.baselineState = index.decide(index.candidates(tool, result));
-      counts[result.baselineState]++;
-    }
-  }
-  for (const { run, result } of index.absent(log.runs)) {
-    (run.results ??= []).push(result);
-    counts.absent++;
-  }
-  return counts;
-}
-
-/**
  * A baseline match found for a current result, strongest key first: the baseline slot and whether
  * that baseline result is materially the same (severity, message, location) as the current one.
  */
@@ -59,9 +36,14 @@ export interface BaselineCandidate {
 }
 
 /**
+ * SARIF baselining (§3.27.24): each current result is new, unchanged or updated against the
+ * baseline log; baseline results with no current match are appended as absent (fixed) to the
+ * run of the same tool — only when that tool ran this time, since a tool that did not run fixed
+ * nothing. "Updated" means the same finding whose severity, message or location moved.
+ *
  * The baseline log indexed for matching, one result at a time: `candidates` for each current result
  * (in any order: nothing is taken yet), then `decide` for each in log order (the first decision takes
- * a baseline result), then `absent` for what nobody took. applyBaseline is these three over a log.
+ * a baseline result), then `absent` for what nobody took (the ledger, src/policy/ledger.ts, does the three).
  */
 export class BaselineIndex {
   // Baseline results by slot (parallel arrays, not an entry object per result), and an index per

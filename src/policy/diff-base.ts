@@ -1,8 +1,7 @@
-import type { Log, Result } from 'sarif';
-import { eachResult, locationUri, props, startLine } from '../sarif/props.js';
+import type { Result } from 'sarif';
+import { locationUri, props, startLine } from '../sarif/props.js';
 import { purlCore } from '../scanners/package-id.js';
 import { pathForGlob } from './glob.js';
-import type { BaselineCounts } from './baseline.js';
 
 /** What changed since the diff base: added/changed lines per file, and added/changed packages. */
 export interface ChangeSet {
@@ -116,23 +115,12 @@ export function changedPackages(before: Set<string>, now: Set<string>): Set<stri
 }
 
 /**
- * Mark results new or unchanged by what changed since the diff base: a code finding is new when
+ * Is this result new by what changed since the diff base: a code finding is new when
  * its line was added or changed; a package finding is new when its package (at that version)
  * was added or changed in a compared lock file. Findings of packages whose lock file was not
  * compared, and findings without a line, are new only if their file changed at all — unknown
- * is treated as new rather than waved through. Results the baseline already judged are left alone.
+ * is treated as new rather than waved through (the ledger asks only of results the baseline did not judge).
  */
-export function applyChangeSet(log: Log, changes: ChangeSet): BaselineCounts {
-  const counts: BaselineCounts = { new: 0, unchanged: 0, updated: 0, absent: 0 };
-  for (const { result } of eachResult(log)) {
-    if (result.baselineState !== undefined) continue;
-    result.baselineState = isNewSince(result, changes) ? 'new' : 'unchanged';
-    counts[result.baselineState]++;
-  }
-  return counts;
-}
-
-/** Is this result new by what changed since the diff base? (applyChangeSet's judgement of one result.) */
 export function isNewSince(result: Result, changes: ChangeSet): boolean {
   const p = props(result);
   const purl = purlCore(p.purl);

@@ -1,12 +1,11 @@
 import type { Log, Result, Run } from 'sarif';
 import type { PolicyConfig, ThresholdRule } from '../config/sections/policy.js';
-import { isFinding, isSuppressed, locationUri, props, runOptional, runSucceeded, severityOf, startLine, toolName } from '../sarif/props.js';
+import { locationUri, props, runOptional, runSucceeded, severityOf, startLine, toolName } from '../sarif/props.js';
 import { rank } from '../sarif/severity.js';
-import { summarise, type Summary } from '../sarif/summary.js';
+import type { Summary } from '../sarif/summary.js';
 import { toolMatches } from './glob.js';
-import { describeRule, isAbsent, matches } from './match.js';
+import { describeRule } from './match.js';
 import { checkQualityGates } from './quality-gate.js';
-import { firstSorted } from './top.js';
 import type { FindingRef, Reason, Verdict, VerdictContext } from './verdict.js';
 
 export { describeRule, matches } from './match.js';
@@ -22,12 +21,6 @@ export const ERROR_CODES = new Set(['scanner-failed', 'required-scan-missing', '
  * Pure. Counts are of distinct issues (correlation classes), so the same CVE from Grype and Trivy
  * counts once; suppressed and absent (fixed) results never count.
  */
-export function evaluatePolicy(log: Log, policy: PolicyConfig, context: VerdictContext = {}): Verdict {
-  // Every threshold in one walk over the results (fail_on first, then warn_on).
-  const counted = countThresholds(log, [...policy.fail_on, ...policy.warn_on]);
-  return decideVerdict(log, policy, context, counted.map(tallyOf), summarise(log));
-}
-
 /** One threshold's count of distinct findings, and its `k` most important representatives. */
 export interface ThresholdTally {
   count: number;
@@ -36,8 +29,7 @@ export interface ThresholdTally {
 
 /**
  * The verdict from what was counted: the thresholds' tallies (fail_on first, then warn_on) and
- * the summary, by evaluatePolicy over a log or by the ledger (src/policy/ledger.ts) over results
- * it never held. Everything else it needs (failed scanners, required scans, quality gates) is in
+ * the summary, counted by the ledger (src/policy/ledger.ts) over results it may never have held. Everything else it needs (failed scanners, required scans, quality gates) is in
  * the runs.
  */
 export function decideVerdict(log: Log, policy: PolicyConfig, context: VerdictContext, tallies: readonly ThresholdTally[], summary: Summary): Verdict {
@@ -113,56 +105,6 @@ function waiverWarnings(context: VerdictContext): Reason[] {
   }
   for (const [file, n] of staleByFile) out.push({ code: 'waiver-stale', rule: file, message: `${n} entr${n === 1 ? 'y' : 'ies'} of ${file} matched nothing (listed by \`secgate explain\`)` });
   return out;
-}
-
-/**
- * The distinct findings (correlation classes) one rule matched, each with its representative: the
- * most important sighting (the first of equals, in log order). Parallel arrays, one slot per class in
- * the order classes were first seen — no object per matching result.
- */
-interface ThresholdClasses {
-  slotOf: Map<string, number>;
-  runs: Run[];
-  results: Result[];
-}
-
-function countThresholds(log: Log, rules: readonly ThresholdRule[]): ThresholdClasses[] {
-  const out = rules.map((): ThresholdClasses => ({ slotOf: new Map(), runs: [], results: [] }));
-  if (!rules.length) return out;
-  for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
-    const run = log.runs[runIndex]!;
-    const results = run.results;
-    if (!results) continue;
-    for (let resultIndex = 0; resultIndex < results.length; resultIndex++) {
-      const result = results[resultIndex]!;
-      // A check that passed (kind pass / notApplicable / informational) is not a finding.
-      if (!isFinding(result) || isSuppressed(result) || isAbsent(result)) continue;
-      let key: string | undefined;
-      for (let i = 0; i < rules.length; i++) {
-        if (!matches(rules[i]!, run, result)) continue;
-        key ??= result.correlationGuid ?? `${runIndex}:${resultIndex}`;
-        const c = out[i]!;
-        const slot = c.slotOf.get(key);
-        if (slot === undefined) {
-          c.slotOf.set(key, c.results.length);
-          c.runs.push(run);
-          c.results.push(result);
-        } else if (importance(run, result, c.runs[slot]!, c.results[slot]!) < 0) {
-          c.runs[slot] = run;
-          c.results[slot] = result;
-        }
-      }
-    }
-  }
-  return out;
-}
-
-function tallyOf(c: ThresholdClasses): ThresholdTally {
-  return {
-    count: c.results.length,
-    // One representative per class, most severe first: only the `k` named are ever sorted.
-    top: (k) => firstSorted(c.results.keys(), k, (a, b) => importance(c.runs[a]!, c.results[a]!, c.runs[b]!, c.results[b]!)).map((i) => findingRef(c.runs[i]!, c.results[i]!)),
-  };
 }
 
 function thresholdReason(t: ThresholdTally, rule: ThresholdRule, name: string, top: number): Reason | undefined {

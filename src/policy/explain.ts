@@ -1,20 +1,11 @@
-import type { Log, Result, Run } from 'sarif';
+import type { Result, Run } from 'sarif';
 import { forTerminalLine } from '../text/escape.js';
 import { findingRef, importance } from './evaluate.js';
 import { firstSorted } from './top.js';
 import type { FindingRef, Reason, Verdict } from './verdict.js';
 import type { WaiverStatus } from './waivers.js';
 
-/** Results the baseline had and this run does not: fixed. Most severe first. */
-export function fixedFindings(log: Log, top = 50): FindingRef[] {
-  const absent: { run: Run; result: Result }[] = [];
-  for (const run of log.runs) {
-    for (const result of run.results ?? []) if (result.baselineState === 'absent') absent.push({ run, result });
-  }
-  return fixedFindingsOf(absent, top);
-}
-
-/** fixedFindings of absent results already picked out (the ledger has them as a list). */
+/** Results the baseline had and this run does not (absent): fixed. Most severe first. */
 export function fixedFindingsOf(absent: readonly { run: Run; result: Result }[], top = 50): FindingRef[] {
   // Only the `top` named are sorted and turned into FindingRefs.
   return firstSorted(absent.keys(), top, (a, b) => importance(absent[a]!.run, absent[a]!.result, absent[b]!.run, absent[b]!.result)).map((i) => findingRef(absent[i]!.run, absent[i]!.result));

@@ -158,11 +158,6 @@ export class Ledger {
     this.lines.set(id, startLine(result) ?? 0);
   }
 
-  /** How many results were observed. */
-  get size(): number {
-    return this.n;
-  }
-
   /**
    * Everything that needs all the results, over `log` (merged: its runs in their final order, each
    * one a run opened here). Absent baseline results are appended to their runs (to a spooled run's

@@ -1,6 +1,6 @@
-import type { Log, Result, Suppression } from 'sarif';
+import type { Result, Suppression } from 'sarif';
 import { ReportError } from '../errors.js';
-import { eachResult, isSuppressed, props } from '../sarif/props.js';
+import { isSuppressed, props } from '../sarif/props.js';
 import { purlCore } from '../scanners/package-id.js';
 import { isAbsent, purlOf } from './match.js';
 
@@ -135,23 +135,16 @@ function parseCycloneDxVex(doc: Record<string, unknown>, file: string): VexState
   return out;
 }
 
+type VexDoc = { file: string; format: VexUse['format']; statements: VexStatement[] };
+
 /**
  * Suppress vulnerabilities a VEX statement declares not exploitable here. A statement applies to
  * a result when one of its ids is the result's id or alias AND one of its package URLs is the
  * result's package (a versionless purl covers every version). A statement naming no package
  * we can read matches nothing: suppressing by id alone could hide the same CVE in another package.
- * When documents disagree, the statement that does not suppress wins (fail closed).
+ * When documents disagree, the statement that does not suppress wins (fail closed). One result at
+ * a time (src/policy/ledger.ts); results in any order, each judged alone.
  */
-export function applyVex(log: Log, docs: VexDoc[]): VexUse[] {
-  const index = new VexIndex(docs);
-  if (!index.active) return index.uses;
-  for (const { result } of eachResult(log)) index.apply(result);
-  return index.uses;
-}
-
-type VexDoc = { file: string; format: VexUse['format']; statements: VexStatement[] };
-
-/** applyVex one result at a time (src/policy/ledger.ts); results in any order, each judged alone. */
 export class VexIndex {
   readonly uses: VexUse[];
   // Statements by id, so a large VEX document costs a lookup per result, not a scan.

@@ -1,8 +1,8 @@
-import type { Log, Result, Run, Suppression } from 'sarif';
+import type { Result, Run, Suppression } from 'sarif';
 import semver from 'semver';
 import { ConfigError } from '../errors.js';
 import type { WaiverConfig } from '../config/sections/waivers.js';
-import { eachResult, isSuppressed, locationUri, props, toolName } from '../sarif/props.js';
+import { isSuppressed, locationUri, props, toolName } from '../sarif/props.js';
 import { anyGlob, globMatch, pathForGlob, toolMatches } from './glob.js';
 import { idsOf, isAbsent, purlOf } from './match.js';
 import { parseDay } from './ignore-files/common.js';
@@ -144,21 +144,11 @@ export function describeWaiver(w: Waiver): string {
 }
 
 /**
- * Mark waived results with an accepted external suppression (they keep their place in the log),
- * and say what became of every waiver. Expired waivers never suppress. The first waiver that
- * covers a result suppresses it; every waiver that covers it counts the match (none is stale).
- */
-export function applyWaivers(log: Log, waivers: readonly Waiver[], opts: WaiverOptions): WaiverStatus[] {
-  const applier = new WaiverApplier(waivers, opts);
-  if (!waivers.length) return []; // nothing to apply: no walk over the results
-  for (const { run, result } of eachResult(log)) applier.apply(run, result);
-  return applier.statuses();
-}
-
-/**
- * applyWaivers one result at a time (src/policy/ledger.ts): the waivers are checked when it is made
- * (a ConfigError for one past waiver_max_days), `apply` marks one result, `statuses` says what
- * became of every waiver. Results can come in any order: each is judged alone.
+ * Waivers applied one result at a time (src/policy/ledger.ts): the waivers are checked when it is
+ * made (a ConfigError for one past waiver_max_days); `apply` marks a waived result with an accepted
+ * external suppression (it keeps its place in the log); `statuses` says what became of every waiver.
+ * Expired waivers never suppress. The first waiver that covers a result suppresses it; every waiver
+ * that covers it counts the match (none is stale). Results can come in any order: each is judged alone.
  */
 export class WaiverApplier {
   private readonly now: number;

@@ -4,7 +4,7 @@ import type { Log, Run } from 'sarif';
 import { firstSorted } from '../../src/policy/top.js';
 import { gate } from '../../src/pipeline.js';
 import { byImportance, findingRef } from '../../src/policy/evaluate.js';
-import { fixedFindings } from '../../src/policy/explain.js';
+import { fixedFindingsOf } from '../../src/policy/explain.js';
 import { isFinding, isSuppressed } from '../../src/sarif/props.js';
 import { SEVERITIES } from '../../src/sarif/severity.js';
 import type { FindingRef } from '../../src/policy/verdict.js';
@@ -68,7 +68,7 @@ describe('threshold findings: one representative per class, the most important f
         const log: Log = { version: '2.1.0', runs };
         runs.forEach((run) => run.results?.forEach((r, i) => i % 2 === 0 && (r.baselineState = 'absent')));
         const expected = runs.flatMap((run) => (run.results ?? []).filter((r) => r.baselineState === 'absent').map((r) => findingRef(run, r))).sort(byImportance).slice(0, top);
-        expect(fixedFindings(log, top)).toEqual(expected);
+        expect(fixedFindingsOf(log.runs.flatMap((run) => (run.results ?? []).filter((r) => r.baselineState === 'absent').map((result) => ({ run, result }))), top)).toEqual(expected);
       }),
       { numRuns: RUNS },
     );
