@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { grown } from './grown.js';
 import { LazyArray } from '../scanners/lazy-array.js';
 
 /**
@@ -247,11 +248,7 @@ class Elements {
   }
 
   private push(a: number, b: number): number {
-    if (2 * this.n + 2 > this.ranges.length) {
-      const grown = new Float64Array(Math.max(16, this.ranges.length * 2));
-      grown.set(this.ranges);
-      this.ranges = grown;
-    }
+    this.ranges = grown(this.ranges, 2 * this.n + 1);
     this.ranges[2 * this.n] = a;
     this.ranges[2 * this.n + 1] = b;
     return this.n++;

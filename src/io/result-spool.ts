@@ -1,4 +1,5 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { grown } from './grown.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OutputError, ResourceError, type SecgateError } from '../errors.js';
@@ -194,11 +195,7 @@ export class SpoolSegment {
     if (!isWellFormed(text)) throw new TypeError('SpoolSegment.append: the text holds a lone surrogate (not representable in UTF-8)');
     const fd = this.open();
     const i = this.n;
-    if (i + 1 >= this.offsets.length) {
-      const grown = new Float64Array(this.offsets.length * 2);
-      grown.set(this.offsets);
-      this.offsets = grown;
-    }
+    this.offsets = grown(this.offsets, i + 1);
     const buf = this.buffer;
     let bytes: number;
     // UTF-8 needs at most 3 bytes per UTF-16 unit: then it surely fits, without measuring.

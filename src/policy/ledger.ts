@@ -1,4 +1,5 @@
 import type { Log, Result, Run } from 'sarif';
+import { grown } from '../io/grown.js';
 import type { PolicyConfig, ThresholdRule } from '../config/sections/policy.js';
 import { Correlator } from '../sarif/correlate.js';
 import { isFinding, isSuppressed, locationUri, props, severityOf, startLine, toolName } from '../sarif/props.js';
@@ -354,21 +355,18 @@ export class Ledger {
   }
 }
 
-type TypedArray = Int32Array | Uint8Array | Uint32Array;
-type TypedCtor<T extends TypedArray> = new (n: number) => T;
-
 /** A typed array that grows (by doubling): 4 bytes a result, not an object. */
-class Grow<T extends TypedArray> {
+class Grow<T extends Int32Array | Uint8Array | Uint32Array> {
   private data: T;
   length = 0;
-  constructor(private readonly Ctor: TypedCtor<T>) {
+  constructor(Ctor: new (n: number) => T) {
     this.data = new Ctor(1024);
   }
   get(i: number): number {
     return this.data[i]!;
   }
   set(i: number, v: number): void {
-    if (i >= this.data.length) this.grow(i);
+    this.data = grown(this.data, i);
     this.data[i] = v;
     if (i >= this.length) this.length = i + 1;
   }
@@ -377,12 +375,5 @@ class Grow<T extends TypedArray> {
   }
   push(v: number): void {
     this.set(this.length, v);
-  }
-  private grow(i: number): void {
-    let n = this.data.length * 2;
-    while (n <= i) n *= 2;
-    const next = new this.Ctor(n);
-    next.set(this.data as never);
-    this.data = next;
   }
 }

@@ -1,4 +1,5 @@
 import type { ReportingDescriptor } from 'sarif';
+import { grown } from '../io/grown.js';
 import { securitySeverity, SEVERITIES, type Severity } from './severity.js';
 
 /**
@@ -78,7 +79,8 @@ export class SpooledRuleStore {
     // properties is the rule's last member (builder.ts): the text ends with its closing brace, then the rule's.
     const text = JSON.stringify({ ...rule, properties: copy });
     this.spool.append(text, rule);
-    if (n >= this.severities.length) this.grow();
+    this.severities = grown(this.severities, n);
+    this.emptyProps = grown(this.emptyProps, n);
     // Empty properties end the text with ':{}}'; any member ends it with '"}}', a digit, ']}}', '}}}'…
     this.emptyProps[n] = text.endsWith(':{}}') ? 1 : 0;
     this.numbers.set(rule.id, n);
@@ -180,15 +182,6 @@ export class SpooledRuleStore {
     return this.complete(n, this.spool.line(n), maxTags);
   }
 
-  private grow(): void {
-    const size = this.severities.length * 2;
-    const s = new Uint8Array(size);
-    s.set(this.severities);
-    this.severities = s;
-    const e = new Uint8Array(size);
-    e.set(this.emptyProps);
-    this.emptyProps = e;
-  }
 }
 
 /** Rules of a store: all, or those at `indices` (store numbers), tags cut to `maxTags` when given. */

@@ -1,4 +1,5 @@
 import type { Result } from 'sarif';
+import { grown } from '../io/grown.js';
 import type { ResultSpool, SpoolSegment } from '../io/result-spool.js';
 import { GITHUB_LIMITS } from './github-limits.js';
 import type { SpooledResults, SpoolPatch } from './spooled-types.js';
@@ -58,7 +59,10 @@ export class SpooledRunBuilder {
       if (guid !== undefined) r.correlationGuid = guid;
     }
     const i = this.segment.append(text);
-    if (i >= this.ruleIds.length) this.grow();
+    this.ruleIds = grown(this.ruleIds, i);
+    this.ruleIndexes = grown(this.ruleIndexes, i);
+    this.states = grown(this.states, i);
+    this.objects = grown(this.objects, i);
     const id = result.ruleId ?? result.rule?.id;
     this.ruleIds[i] = typeof id === 'string' ? this.intern(id) : -1;
     this.ruleIndexes[i] = indexed ? ruleIndex : -1;
@@ -101,21 +105,6 @@ export class SpooledRunBuilder {
     return code;
   }
 
-  private grow(): void {
-    const size = this.ruleIds.length * 2;
-    const ruleIds = new Int32Array(size);
-    ruleIds.set(this.ruleIds);
-    this.ruleIds = ruleIds;
-    const ruleIndexes = new Int32Array(size);
-    ruleIndexes.set(this.ruleIndexes);
-    this.ruleIndexes = ruleIndexes;
-    const states = new Uint8Array(size);
-    states.set(this.states);
-    this.states = states;
-    const objects = new Uint8Array(size);
-    objects.set(this.objects);
-    this.objects = objects;
-  }
 }
 
 /** A result fitGithubLimits changes as an object: a `rule` member, or over 1,000 locations or related locations. */
