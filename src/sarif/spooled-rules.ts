@@ -1,6 +1,7 @@
 import type { ReportingDescriptor } from 'sarif';
 import { grown } from '../io/grown.js';
 import { securitySeverity, SEVERITIES, type Severity } from './severity.js';
+import { withMembers } from './spooled-types.js';
 
 /**
  * Where RunBuilder spools a run's rules (a SpoolSegment, src/io/result-spool.ts, fits): one compact
@@ -47,7 +48,7 @@ const DEFAULT_TAGS: readonly string[] = Object.freeze(['security']);
 
 /**
  * What RunBuilder keeps of a run's rules when they are spooled: id → number, each rule's tags, the
- * highest severity of its results (a byte), whether its properties text is empty, and — for the rare
+ * highest severity of its results (a byte), and — for the rare
  * rule whose own properties carried `security-severity`/`severity` — those values (written when no
  * result raised a severity, as the in-memory rule keeps them).
  */
@@ -56,7 +57,6 @@ export class SpooledRuleStore {
   private readonly ids: string[] = [];
   private readonly tags: (readonly string[])[] = [];
   private severities = new Uint8Array(1024);
-  private emptyProps = new Uint8Array(1024);
   private readonly own = new Map<number, { ss?: unknown; sev?: unknown; hasSs: boolean; hasSev: boolean }>();
   private sealed = false;
 
@@ -80,9 +80,6 @@ export class SpooledRuleStore {
     const text = JSON.stringify({ ...rule, properties: copy });
     this.spool.append(text, rule);
     this.severities = grown(this.severities, n);
-    this.emptyProps = grown(this.emptyProps, n);
-    // Empty properties end the text with ':{}}'; any member ends it with '"}}', a digit, ']}}', '}}}'…
-    this.emptyProps[n] = text.endsWith(':{}}') ? 1 : 0;
     this.numbers.set(rule.id, n);
     this.ids.push(rule.id);
     this.tags.push(this.shared(tags));
@@ -159,7 +156,8 @@ export class SpooledRuleStore {
       if (own?.hasSs && own.ss !== undefined) tail += `,"security-severity":${JSON.stringify(own.ss)}`;
       if (own?.hasSev && own.sev !== undefined) tail += `,"severity":${JSON.stringify(own.sev)}`;
     }
-    return `${text.slice(0, -2)}${this.emptyProps[n] ? '' : ','}${tail}}}`;
+    // properties is the rule's last member: the members go into it, before the rule's own closing brace.
+    return `${withMembers(text.slice(0, -1), tail)}}`;
   }
 
   /** @internal texts of rules `ns` (ascending runs read as one block). */

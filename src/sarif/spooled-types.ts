@@ -56,6 +56,15 @@ export interface SpoolPatch {
   correlationGuid?: string;
 }
 
+/**
+ * A compact JSON object's text with `members` (`"k":v,…`, no leading comma) written at its end. An
+ * object's text ends in "{}" only when it is empty: a member's value never ends in "{".
+ */
+export function withMembers(objectText: string, members: string): string {
+  if (!members) return objectText;
+  return `${objectText.slice(0, -1)}${objectText.endsWith('{}') ? '' : ','}${members}}`;
+}
+
 export function isSpooled(x: unknown): x is SpooledResults {
   // Spooled rules (spooled-rules.ts) carry the same flag and a `rules: true` marker.
   return typeof x === 'object' && x !== null && (x as { spooled?: unknown }).spooled === true && (x as { rules?: unknown }).rules !== true;

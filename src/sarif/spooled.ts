@@ -2,7 +2,7 @@ import type { Result } from 'sarif';
 import { grown } from '../io/grown.js';
 import type { ResultSpool, SpoolSegment } from '../io/result-spool.js';
 import { GITHUB_LIMITS } from './github-limits.js';
-import type { SpooledResults, SpoolPatch } from './spooled-types.js';
+import { withMembers, type SpooledResults, type SpoolPatch } from './spooled-types.js';
 
 /**
  * One run's results written to a spool segment as the adapter builds them (`add`), then read back
@@ -222,9 +222,7 @@ export class SpooledRun implements SpooledResults {
     const renumber = renumberBy(ruleIndexMap, this.renumber);
     let k = this.from + from;
     for (const line of this.store.segment.lines(this.from + from, this.from + to)) {
-      const tail = this.tail(k++, renumber);
-      // The text is an object: its members end at the last '}' ("{}" has none to follow).
-      yield !tail ? line : line.length === 2 ? `{${tail.slice(1)}}` : `${line.slice(0, -1)}${tail}}`;
+      yield withMembers(line, this.tail(k++, renumber));
     }
   }
 
@@ -253,7 +251,7 @@ export class SpooledRun implements SpooledResults {
     yield* this.extras;
   }
 
-  /** The members written after result k's own text, each as JSON.stringify writes it. */
+  /** The members written after result k's own text (`"k":v,…`), each as JSON.stringify writes it. */
   private tail(k: number, renumber: Renumber | undefined): string {
     const store = this.store;
     let tail = '';
@@ -264,7 +262,7 @@ export class SpooledRun implements SpooledResults {
     const state = patch?.baselineState ?? (code === OTHER ? store.otherStates.get(k) : STATES[code]);
     if (state !== undefined) tail += `,"baselineState":${JSON.stringify(state)}`;
     if (patch?.correlationGuid !== undefined) tail += `,"correlationGuid":${JSON.stringify(patch.correlationGuid)}`;
-    return tail;
+    return tail.slice(1);
   }
 
   private index(i: number): number {
