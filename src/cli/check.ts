@@ -78,7 +78,7 @@ export async function check(reports: string[], opts: CheckOptions, ctx: CliConte
 
 /** Read every report (all of them, so each unreadable one gets its line); any failure is exit 2. */
 export async function readReports(inputs: ReportInput[], config: Config, ctx: CliContext, sink?: SinkFactory): Promise<Run[]> {
-  const settled = await Promise.allSettled(inputs.map((i) => readReport({ ...i, path: resolve(ctx.cwd, i.path) }, { unknownSeverity: config.policy.unknown_severity, streamAbove: streamAbove(ctx.env) ?? (sink ? STREAM_RECORDS_ABOVE : undefined), sink }).then((r) => ({ ...r, shown: i.path }))));
+  const settled = await Promise.allSettled(inputs.map((i) => readReport({ ...i, path: resolve(ctx.cwd, i.path) }, { unknownSeverity: config.policy.unknown_severity, streamAbove: bytesFromEnv(ctx.env, 'SECGATE_STREAM_ABOVE') ?? (sink ? STREAM_RECORDS_ABOVE : undefined), sink }).then((r) => ({ ...r, shown: i.path }))));
   const errors = settled.flatMap((s) => (s.status === 'rejected' ? [asSecgate(s.reason)] : []));
   if (errors.length) throw errors.length === 1 ? errors[0]! : new ManyErrors(errors);
   return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.runs.map((run) => relabel(run, s.value.shown)) : []));
@@ -147,10 +147,15 @@ export async function afterGate(g: GateResult, config: Config, opts: CheckOption
   return exitCodeFor(verdict.status);
 }
 
-/** SECGATE_STREAM_ABOVE=bytes: JSON reports above it are streamed (default STREAM_ABOVE; tests force it low). */
-function streamAbove(env: NodeJS.ProcessEnv): number | undefined {
-  const n = Number(env['SECGATE_STREAM_ABOVE']);
-  return env['SECGATE_STREAM_ABOVE'] && Number.isFinite(n) && n >= 0 ? n : undefined;
+/**
+ * A size limit in bytes from the environment (SECGATE_STREAM_ABOVE: JSON reports above it are
+ * streamed; SECGATE_SPOOL_ABOVE: inputs above it are gated spooled; tests force them low), or
+ * undefined when unset or not a number ≥ 0.
+ */
+export function bytesFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  const n = Number(raw);
+  return raw && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 /** Runs record the report path as the user typed it (relative), not the absolute path. */

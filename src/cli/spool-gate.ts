@@ -13,8 +13,8 @@ import { mergeRuns } from '../sarif/merge.js';
 import { SpooledRunBuilder } from '../sarif/spooled.js';
 import { isSpooled } from '../sarif/spooled-types.js';
 import { isSpooledRules } from '../sarif/spooled-rules.js';
-import { createResultValidator, createRuleValidator } from '../sarif/validate.js';
-import { afterGate, policyInputsOf, readReports, reportSpecsOf, type CheckOptions } from './check.js';
+import { createResultValidator, createRuleValidator, type SchemaProblem } from '../sarif/validate.js';
+import { afterGate, bytesFromEnv, policyInputsOf, readReports, reportSpecsOf, type CheckOptions } from './check.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -27,7 +27,7 @@ export const SPOOL_ABOVE = 16 * 2 ** 20;
 
 /** `secgate check` the spooled way when the inputs are big; undefined: the caller gates in memory. */
 export async function spoolIfBig(inputs: ReportInput[], config: Config, opts: CheckOptions, ctx: CliContext): Promise<number | undefined> {
-  const limit = spoolAbove(ctx.env);
+  const limit = bytesFromEnv(ctx.env, 'SECGATE_SPOOL_ABOVE') ?? SPOOL_ABOVE;
   let total = 0;
   for (const i of inputs) total += await sizeOf(resolve(ctx.cwd, i.path));
   if (total <= limit) return undefined;
@@ -51,11 +51,7 @@ async function spooledCheck(inputs: ReportInput[], config: Config, opts: CheckOp
         add(result) {
           ledger.observe(slot, result);
           // The whole log is never validated at once: each result is, before it is written.
-          const problems = validate(result, `/runs/?/results/${i}`);
-          if (problems.length) {
-            const p = problems[0]!;
-            throw new OutputError(`a result of ${header.tool.driver.name} is invalid SARIF at ${p.path}: ${p.message}`, 'this is a secgate bug: run with --debug and report it with the input reports');
-          }
+          mustBeValid(validate(result, `/runs/?/results/${i}`), 'result', header);
           builder.add(result);
           i++;
         },
@@ -70,11 +66,7 @@ async function spooledCheck(inputs: ReportInput[], config: Config, opts: CheckOp
           let r = 0;
           return {
             append(text, rule) {
-              const problems = validateRule(rule, `/runs/?/tool/driver/rules/${r}`);
-              if (problems.length) {
-                const p = problems[0]!;
-                throw new OutputError(`a rule of ${header.tool.driver.name} is invalid SARIF at ${p.path}: ${p.message}`, 'this is a secgate bug: run with --debug and report it with the input reports');
-              }
+              mustBeValid(validateRule(rule, `/runs/?/tool/driver/rules/${r}`), 'rule', header);
               r++;
               return segment.append(text);
             },
@@ -108,10 +100,10 @@ export function hydrateLog(log: Log): Log {
   };
 }
 
-function spoolAbove(env: NodeJS.ProcessEnv): number {
-  const raw = env['SECGATE_SPOOL_ABOVE'];
-  const n = Number(raw);
-  return raw !== undefined && raw !== '' && Number.isFinite(n) && n >= 0 ? n : SPOOL_ABOVE;
+/** A result or rule secgate built is not SARIF: its own bug, exit 2 before anything is written. */
+function mustBeValid(problems: readonly SchemaProblem[], what: 'result' | 'rule', header: Run): void {
+  const p = problems[0];
+  if (p) throw new OutputError(`a ${what} of ${header.tool.driver.name} is invalid SARIF at ${p.path}: ${p.message}`, 'this is a secgate bug: run with --debug and report it with the input reports');
 }
 
 async function sizeOf(path: string): Promise<number> {
