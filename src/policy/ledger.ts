@@ -1,5 +1,6 @@
 import type { Log, Result, Run } from 'sarif';
 import { grown } from '../io/grown.js';
+import { KeyTable } from '../io/key-table.js';
 import type { PolicyConfig, ThresholdRule } from '../config/sections/policy.js';
 import { Correlator } from '../sarif/correlate.js';
 import { isFinding, isSuppressed, locationUri, props, severityOf, startLine, toolName } from '../sarif/props.js';
@@ -79,9 +80,11 @@ export class Ledger {
   private readonly firstSame = new Grow(Uint8Array);
   private readonly moreCandidates = new Map<number, BaselineCandidate[]>();
   private readonly diffNew = new Grow(Uint8Array);
-  private readonly ruleIds: (string | undefined)[] = [];
-  private readonly where: string[] = [];
-  private readonly uris: (string | undefined)[] = [];
+  /** The strings a top-N list sorts by, interned off the heap (rules and files repeat): ids, -1 for none. */
+  private readonly strings = new KeyTable();
+  private readonly ruleIds = new Grow(Int32Array);
+  private readonly where = new Grow(Int32Array);
+  private readonly uris = new Grow(Int32Array);
   private readonly lines = new Grow(Int32Array);
 
   constructor(private readonly inputs: LedgerInputs) {
@@ -152,10 +155,12 @@ export class Ledger {
         if (matches(this.staticRules[r]!, run, result)) this.masks.or(base + (r >>> 5), 1 << (r & 31));
       }
     }
-    this.ruleIds.push(result.ruleId);
+    this.ruleIds.set(id, typeof result.ruleId === 'string' ? this.strings.add(result.ruleId) : -1);
     const uri = locationUri(result);
-    this.where.push((props(result).url ?? uri) || '');
-    this.uris.push(uri);
+    const uriId = uri === undefined ? -1 : this.strings.add(uri);
+    const where = (props(result).url ?? uri) || '';
+    this.uris.set(id, uriId);
+    this.where.set(id, where === uri ? uriId : this.strings.add(where));
     this.lines.set(id, startLine(result) ?? 0);
   }
 
@@ -315,8 +320,8 @@ export class Ledger {
     const order = (a: number, b: number) =>
       this.severity.get(a) - this.severity.get(b) ||
       cmp(tool(a), tool(b)) ||
-      cmp(this.ruleIds[a] ?? '(no rule)', this.ruleIds[b] ?? '(no rule)') ||
-      cmp(this.uris[a] ?? '', this.uris[b] ?? '') ||
+      this.compareIds(this.ruleIds, a, b, '(no rule)', cmp) ||
+      this.compareIds(this.uris, a, b, '', cmp) ||
       this.lines.get(a) - this.lines.get(b);
     const shown = firstSorted(open, k, order).map((id) => {
       const header = this.headers[this.slot.get(id)]!;
@@ -330,10 +335,18 @@ export class Ledger {
   private importance(a: number, b: number, runOf: (id: number) => Run): number {
     return (
       this.severity.get(a) - this.severity.get(b) ||
-      (this.ruleIds[a] ?? 'unknown').localeCompare(this.ruleIds[b] ?? 'unknown') ||
-      this.where[a]!.localeCompare(this.where[b]!) ||
+      this.compareIds(this.ruleIds, a, b, 'unknown', localeOrder) ||
+      this.compareIds(this.where, a, b, '', localeOrder) ||
       toolName(runOf(a)).localeCompare(toolName(runOf(b)))
     );
+  }
+
+  /** Results a and b by the interned string each has in `column` (`none` for -1); the same id compares equal unread. */
+  private compareIds(column: Grow<Int32Array>, a: number, b: number, none: string, cmp: (x: string, y: string) => number): number {
+    const x = column.get(a);
+    const y = column.get(b);
+    if (x === y) return 0;
+    return cmp(x < 0 ? none : this.strings.get(x), y < 0 ? none : this.strings.get(y));
   }
 
   /** summarise() (summary.ts) over the kept keys. */
@@ -354,6 +367,8 @@ export class Ledger {
     return tally.finish();
   }
 }
+
+const localeOrder = (x: string, y: string) => x.localeCompare(y);
 
 /** A typed array that grows (by doubling): 4 bytes a result, not an object. */
 class Grow<T extends Int32Array | Uint8Array | Uint32Array> {

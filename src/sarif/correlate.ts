@@ -1,5 +1,7 @@
 import type { Log, Result, Run } from 'sarif';
 import { guidFrom } from './hash.js';
+import { grown } from '../io/grown.js';
+import { KeyTable } from '../io/key-table.js';
 import { stableUrl } from './uri.js';
 import { FINGERPRINT_KEY } from './builder.js';
 import { locationUri, props, startLine, type FindingProps } from './props.js';
@@ -121,20 +123,20 @@ function packageKey(p: Partial<FindingProps>): string {
 
 /**
  * Union-find over string keys, by number. The smaller key becomes the root of a union, so a
- * class's root is its smallest key whatever order the unions came in; its GUID is hashed from the root's key when asked.
+ * class's root is its smallest key whatever order the unions came in; its GUID is hashed from the
+ * root's key when asked. Keys live in a KeyTable (off the heap, ~key length + 25 bytes each) and
+ * parents in a typed array: a 1 GB report's millions of keys are not millions of strings.
  */
 class KeyClasses {
-  private readonly index = new Map<string, number>();
-  private readonly keys: string[] = [];
-  private readonly parent: number[] = [];
+  private readonly keys = new KeyTable();
+  private parent = new Int32Array(1024);
 
   add(key: string): number {
-    let n = this.index.get(key);
-    if (n === undefined) {
-      n = this.keys.length;
-      this.index.set(key, n);
-      this.keys.push(key);
-      this.parent.push(n);
+    const before = this.keys.size;
+    const n = this.keys.add(key);
+    if (this.keys.size > before) {
+      this.parent = grown(this.parent, n);
+      this.parent[n] = n;
     }
     return n;
   }
@@ -156,14 +158,13 @@ class KeyClasses {
     const ra = this.find(a);
     const rb = this.find(b);
     if (ra === rb) return;
-    if (this.keys[ra]! < this.keys[rb]!) this.parent[rb] = ra;
+    if (this.keys.get(ra) < this.keys.get(rb)) this.parent[rb] = ra;
     else this.parent[ra] = rb;
   }
 
   guidOf(n: number): string {
-    const r = this.find(n);
     // Not cached: most classes have one result, and a cache would hold a string per class to the end.
-    return guidFrom(this.keys[r]!);
+    return guidFrom(this.keys.get(this.find(n)));
   }
 }
 
