@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ResourceError } from '../errors.js';
@@ -18,9 +19,47 @@ const YOUNG = 48 * 2 ** 20;
 let seen = 0;
 let collect: (() => void) | null | undefined = null;
 
-/** Count one finding read; throws ResourceError when the heap is near its limit. */
+/**
+ * The spooled gate keeps each finding's keys off the heap (typed arrays, src/io/key-table.ts), where
+ * --max-old-space-size does not reach: past MACHINE_SHARE of the machine's (or cgroup's) memory the
+ * kernel's OOM killer would end the run with no word, so stop first with one line.
+ */
+const MACHINE_SHARE = 0.85;
+
+/** What the guard reads: injectable so a test can put the process near a limit it cannot reach for real. */
+export interface MemoryProbe {
+  rss(): number;
+  /** Bytes the process may use: the cgroup's limit when there is one, else the machine's memory. */
+  limit(): number;
+}
+
+const systemProbe: MemoryProbe = {
+  rss: () => process.memoryUsage.rss(),
+  limit: () => {
+    const constrained = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();
+    const total = totalmem();
+    // No cgroup limit reads as 0 or as a huge number (cgroup v2 "max"): the machine's memory is then the limit.
+    return constrained && constrained > 0 && constrained < total ? constrained : total;
+  },
+};
+let probe = systemProbe;
+
+/** For tests: read memory through `p` (undefined: the system again). */
+export function setMemoryProbe(p: MemoryProbe | undefined): void {
+  probe = p ?? systemProbe;
+}
+
+/** Count one finding read; throws ResourceError when the heap, or the machine's memory, is near its limit. */
 export function guardHeap(): void {
   if (++seen % EVERY) return;
+  const rss = probe.rss();
+  const machine = probe.limit();
+  if (rss > MACHINE_SHARE * machine) {
+    throw new ResourceError(
+      `out of memory: the ${seen.toLocaleString('en-US')} findings read so far take ${gb(rss)} of the ${gb(machine)} this machine allows`,
+      'gate the report in parts (one scan per image or directory), or run on a machine with more memory',
+    );
+  }
   const stats = getHeapStatistics();
   const limit = stats.heap_size_limit;
   // The limit counts the young generation too (3 × 16 MB semi-spaces on 64-bit): V8 aborts when the

@@ -79,7 +79,7 @@ function bigSarif(n: number): string {
   return `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"semgrep"}},"results":[${results.join(',')}]}]}`;
 }
 
-describe('a heap too small for the spooled gate (big inputs: findings spooled, their keys on the heap)', () => {
+describe('the spooled gate on a small heap (big inputs: findings spooled, their keys off the heap)', () => {
   let sarif = '';
   beforeAll(() => {
     sarif = join(dir, 'big.sarif');
@@ -94,20 +94,15 @@ describe('a heap too small for the spooled gate (big inputs: findings spooled, t
     });
   }
 
-  it('ends in exit 2 with the same one line, writes no SARIF log and leaves no spool', () => {
-    const r = spooled(64, 'spooled-small.sarif');
+  // Held in memory, these 200k findings end in exit 2 on a 64 MB heap (above); spooled, the heap
+  // holds no finding and no key (src/io/key-table.ts), so half that gates them all. What bounds the
+  // spooled gate is the machine's memory instead: test/io/heap-guard.test.ts.
+  it('gates 200k findings on a 32 MB heap: every finding in the log, no spool left', () => {
+    const r = spooled(32, 'spooled-room.sarif');
     expect(r.stderr).not.toContain('FATAL ERROR');
-    expect(r.status, r.stderr).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^secgate: error: out of memory: the [\d,]+ findings read so far fill \d+ MB of Node's \d+ MB heap — give Node more with NODE_OPTIONS=--max-old-space-size=\d+, or gate the report in parts/);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(existsSync(join(dir, 'spooled-small.sarif'))).toBe(false);
-    expect(readdirSync(dir).filter((f) => f.startsWith('secgate-spool-'))).toEqual([]);
-  });
-
-  it('with room enough every finding is in the log', () => {
-    const r = spooled(256, 'spooled-room.sarif');
     expect([0, 1], r.stderr).toContain(r.status);
     const log = JSON.parse(readFileSync(join(dir, 'spooled-room.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
     expect(log.runs.reduce((n, run) => n + run.results.length, 0)).toBe(200_000);
+    expect(readdirSync(dir).filter((f) => f.startsWith('secgate-spool-'))).toEqual([]);
   });
 });
