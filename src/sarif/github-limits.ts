@@ -230,29 +230,17 @@ function fitSpooledRun(original: Run, spooled: SpooledResults): Run[] {
   return parts;
 }
 
-/** Characters a result over the location limit has at least: 1,001 locations of "{}," in its text. */
-const MIN_TEXT_OVER_LOCATIONS = 3 * GITHUB_LIMITS.locationsPerResult;
-
 /**
  * The spooled results fitGithubLimits must change as objects (index → the object, its locations
  * cut): those over the location limit, and — when the rules are renumbered (`withRules`) — those
- * with a `rule` member. The spool says which when it can (`needsObjectAt`); otherwise its texts
- * are read once: only a text long enough for 1,001 locations, or holding `"rule":` (inside a JSON
- * string a quote is escaped, so that is always a key), is parsed.
+ * with a `rule` member. The spool noted which as it wrote them (`needsObjectAt`).
  */
 function objectsToFit(spooled: SpooledResults, withRules: boolean): Map<number, Result> {
   const out = new Map<number, Result>();
-  const consider = (i: number, r: Result) => {
+  for (let i = 0; i < spooled.count; i++) {
+    if (!spooled.needsObjectAt(i)) continue;
+    const r = spooled.at(i);
     if (overLocationLimit(r) || (withRules && r.rule !== undefined)) out.set(i, withinLocationLimit(r));
-  };
-  if (spooled.needsObjectAt) {
-    for (let i = 0; i < spooled.count; i++) if (spooled.needsObjectAt(i)) consider(i, spooled.at(i));
-    return out;
-  }
-  let i = 0;
-  for (const text of spooled.texts(0, spooled.count)) {
-    if (text.length > MIN_TEXT_OVER_LOCATIONS || (withRules && text.includes('"rule":'))) consider(i, JSON.parse(text) as Result);
-    i++;
   }
   return out;
 }
@@ -261,7 +249,7 @@ function objectsToFit(spooled: SpooledResults, withRules: boolean): Map<number, 
  * Spooled results from … to-1 of `base` as a SpooledResults of their own (a GitHub part, or the
  * whole run with some results changed): `extras` are the part's own; `objects` (base index → result)
  * are written from the object instead of the spool text; `renumber` maps ruleIndex (the kept rules).
- * Its own, not S1's view(): a part may end inside the base's extras, and carries objects.
+ * The one view of a part of a spooled run: a part may end inside the base's extras, and carries objects.
  */
 export class SpooledPart implements SpooledResults {
   readonly spooled = true;
@@ -291,8 +279,17 @@ export class SpooledPart implements SpooledResults {
     const idx = this.base.ruleIndexAt(this.from + i);
     return this.renumber?.get(idx) ?? idx;
   }
+  /** An object's own members say it (its locations are cut already); a spooled result's, the base. */
+  needsObjectAt(i: number): boolean {
+    const r = this.objects.get(this.from + i);
+    return r ? r.rule !== undefined || overLocationLimit(r) : this.base.needsObjectAt(this.from + i);
+  }
   patch(i: number) {
     return this.base.patch(this.from + i);
+  }
+  /** The base's texts carry the base's patch: a part cannot have its own (the gate patches the run before it is fitted). */
+  setPatch(): void {
+    throw new Error('a part of a spooled run is patched through its run');
   }
   *texts(from: number, to: number, ruleIndexMap?: ReadonlyMap<number, number>): Iterable<string> {
     const map = compose(this.renumber, ruleIndexMap);

@@ -24,16 +24,22 @@ export interface SpooledResults {
   /** ruleIndex of spooled result i as the adapter left it (-1: none). */
   ruleIndexAt(i: number): number;
   /**
-   * Optional (S2, github-limits.ts): true when spooled result i has a `rule` member, or over 1,000
-   * `locations` or `relatedLocations` — what fitGithubLimits must change as an object (`at(i)`),
-   * the spool text being read-only. Cheap to note in `add` (the object is at hand); without it,
-   * fitGithubLimits finds them by reading every text once.
+   * True when spooled result i has a `rule` member, or over 1,000 `locations` or
+   * `relatedLocations`: what fitGithubLimits must change as an object (`at(i)`), the spool text
+   * being read-only. Noted as each result is spooled (the object is at hand), so fitting never
+   * reads every text.
    */
-  needsObjectAt?(i: number): boolean;
+  needsObjectAt(i: number): boolean;
   /** The baselineState result i will be written with: the gate's (patch), else the input's own. */
   baselineStateAt?(i: number): Result['baselineState'];
   /** The members the gate decided for spooled result i, to write after its own (undefined: none). */
   patch(i: number): SpoolPatch;
+  /**
+   * The gate's decisions (Ledger.writeBack): from now on `patch(i)`, `texts` and `at` take
+   * spooled result i's members from `fn(i)` (undefined: none). Called once per result per read:
+   * keep it cheap. A part of a run (SpooledPart) is patched through its run: its own throws.
+   */
+  setPatch(fn: ((i: number) => SpoolPatch) | undefined): void;
   /**
    * The texts of spooled results from … to-1, in order, each exactly as the result is to be
    * written in compact JSON (patch members and ruleIndex — renumbered through `ruleIndexMap` when

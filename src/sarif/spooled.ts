@@ -79,7 +79,7 @@ export class SpooledRunBuilder {
     if (this.sealed) return this.sealed;
     this.segment.seal();
     const n = this.n;
-    const store: Store = {
+    this.sealed = new SpooledRun({
       segment: this.segment,
       count: n,
       ruleIdNames: this.ruleIdNames,
@@ -88,10 +88,7 @@ export class SpooledRunBuilder {
       states: this.states.subarray(0, n),
       objects: this.objects.subarray(0, n),
       otherStates: this.otherStates,
-      patch: undefined,
-      extras: [],
-    };
-    this.sealed = new SpooledRun(store, 0, n, undefined);
+    });
     return this.sealed;
   }
 
@@ -120,8 +117,8 @@ const STATES = [undefined, 'new', 'unchanged', 'updated', 'absent'] as const;
 const STATE_CODES = new Map<string, number>(STATES.flatMap((s, i) => (s ? [[s, i] as [string, number]] : [])));
 const OTHER = STATES.length;
 
-/** What a run and all its views share. */
-interface Store {
+/** What seal() gives the run: its segment and the compact columns, `count` long. */
+interface Columns {
   readonly segment: SpoolSegment;
   readonly count: number;
   readonly ruleIdNames: readonly string[];
@@ -130,119 +127,77 @@ interface Store {
   readonly states: Uint8Array;
   readonly objects: Uint8Array;
   readonly otherStates: ReadonlyMap<number, unknown>;
-  patch: ((i: number) => SpoolPatch) | undefined;
-  extras: Result[];
 }
 
 const NO_PATCH: SpoolPatch = Object.freeze({});
-const NO_EXTRAS: Result[] = Object.freeze([]) as unknown as Result[];
-
-type Renumber = (ruleIndex: number) => number;
-
-/** `before` (a view's own renumbering), then the map; a ruleIndex not in the map is kept as it is. */
-function renumberBy(map: ReadonlyMap<number, number> | undefined, before?: Renumber): Renumber | undefined {
-  if (!map) return before;
-  if (!before) return (ri) => map.get(ri) ?? ri;
-  return (ri) => {
-    const r = before(ri);
-    return map.get(r) ?? r;
-  };
-}
 
 /**
- * A run's spooled results (from … to-1 of its segment; the whole run unless it is a `view`).
- * Indexes given to and taken from this object are relative to it; the patch function set with
- * `setPatch` takes indexes of the whole run (as `add` returned them), whichever view calls it.
+ * A run's spooled results, read back. A part of it (fitGithubLimits: 25,000 results per run) is a
+ * SpooledPart over it (github-limits.ts).
  */
 export class SpooledRun implements SpooledResults {
   readonly spooled = true as const;
+  /** Results after the spooled ones (absent results from --baseline). */
+  extras: Result[] = [];
+  private patchOf: ((i: number) => SpoolPatch) | undefined;
 
-  /** @internal made by SpooledRunBuilder.seal() and view() */
-  constructor(
-    private readonly store: Store,
-    private readonly from: number,
-    private readonly to: number,
-    /** Renumbering of ruleIndex applied by this view (before a map given to `texts`). */
-    private readonly renumber: Renumber | undefined,
-  ) {}
+  /** @internal made by SpooledRunBuilder.seal() */
+  constructor(private readonly columns: Columns) {}
 
   get count(): number {
-    return this.to - this.from;
+    return this.columns.count;
   }
 
   get length(): number {
     return this.count + this.extras.length;
   }
 
-  /** Results after the spooled ones (absent results from --baseline): the run's own array, only in a view that reaches its end. */
-  get extras(): Result[] {
-    return this.to === this.store.count ? this.store.extras : NO_EXTRAS;
-  }
-
-  set extras(extras: Result[]) {
-    if (this.to !== this.store.count) throw new Error('SpooledRun: extras can only be set on a view that reaches the end of its run');
-    this.store.extras = extras;
-  }
-
-  /** The gate's decisions, by index in the whole run (called once per result per read: keep it cheap). */
+  /** The gate's decisions (SpooledResults.setPatch). */
   setPatch(fn: ((i: number) => SpoolPatch) | undefined): void {
-    this.store.patch = fn;
+    this.patchOf = fn;
   }
 
   ruleIdAt(i: number): string | undefined {
-    const code = this.store.ruleIds[this.index(i)]!;
-    return code < 0 ? undefined : this.store.ruleIdNames[code];
+    const code = this.columns.ruleIds[this.index(i)]!;
+    return code < 0 ? undefined : this.columns.ruleIdNames[code];
   }
 
-  /** ruleIndex of result i, renumbered by this view's map when it has one (-1: none). */
   ruleIndexAt(i: number): number {
-    const ri = this.store.ruleIndexes[this.index(i)]!;
-    return ri < 0 || !this.renumber ? ri : this.renumber(ri);
+    return this.columns.ruleIndexes[this.index(i)]!;
   }
 
   /** baselineState of result i as the adapter left it (a patch's replaces it in `texts` and `at`). */
   baselineStateAt(i: number): Result['baselineState'] {
-    const k = this.index(i);
-    const code = this.store.states[k]!;
-    return (code === OTHER ? this.store.otherStates.get(k) : STATES[code]) as Result['baselineState'];
+    return this.adapterState(this.index(i)) as Result['baselineState'];
   }
 
   /** Result i has a `rule` member or over 1,000 locations or related locations (noted by `add`). */
   needsObjectAt(i: number): boolean {
-    return this.store.objects[this.index(i)] === 1;
+    return this.columns.objects[this.index(i)] === 1;
   }
 
   patch(i: number): SpoolPatch {
-    const fn = this.store.patch;
+    const fn = this.patchOf;
     return fn ? fn(this.index(i)) : NO_PATCH;
   }
 
   *texts(from = 0, to = this.count, ruleIndexMap?: ReadonlyMap<number, number>): Generator<string, void, undefined> {
     this.checkRange(from, to);
-    const renumber = renumberBy(ruleIndexMap, this.renumber);
-    let k = this.from + from;
-    for (const line of this.store.segment.lines(this.from + from, this.from + to)) {
-      yield withMembers(line, this.tail(k++, renumber));
+    let i = from;
+    for (const line of this.columns.segment.lines(from, to)) {
+      yield withMembers(line, this.tail(i++, ruleIndexMap));
     }
   }
 
   at(i: number): Result {
-    const k = this.index(i);
-    const result = JSON.parse(this.store.segment.line(k)) as Result;
-    const ri = this.store.ruleIndexes[k]!;
-    if (ri >= 0) result.ruleIndex = this.renumber ? this.renumber(ri) : ri;
-    const patch = this.store.patch?.(k);
-    const state = patch?.baselineState ?? this.baselineStateAt(i);
-    if (state !== undefined) result.baselineState = state;
+    const result = JSON.parse(this.columns.segment.line(this.index(i))) as Result;
+    const ri = this.columns.ruleIndexes[i]!;
+    if (ri >= 0) result.ruleIndex = ri;
+    const patch = this.patchOf?.(i);
+    const state = patch?.baselineState ?? this.adapterState(i);
+    if (state !== undefined) result.baselineState = state as Result['baselineState'];
     if (patch?.correlationGuid !== undefined) result.correlationGuid = patch.correlationGuid;
     return result;
-  }
-
-  /** Results from … to-1 of this one, as its own SpooledResults; ruleIndex renumbered through the map when given. */
-  view(from: number, to: number, ruleIndexMap?: ReadonlyMap<number, number>): SpooledRun {
-    this.checkRange(from, to);
-    // This view's renumbering first, then the new map's.
-    return new SpooledRun(this.store, this.from + from, this.from + to, renumberBy(ruleIndexMap, this.renumber));
   }
 
   *[Symbol.iterator](): Generator<Result, void, undefined> {
@@ -251,23 +206,28 @@ export class SpooledRun implements SpooledResults {
     yield* this.extras;
   }
 
-  /** The members written after result k's own text (`"k":v,…`), each as JSON.stringify writes it. */
-  private tail(k: number, renumber: Renumber | undefined): string {
-    const store = this.store;
+  /** The members written after result i's own text (`"k":v,…`), each as JSON.stringify writes it; a ruleIndex not in the map is kept. */
+  private tail(i: number, ruleIndexMap: ReadonlyMap<number, number> | undefined): string {
     let tail = '';
-    const ri = store.ruleIndexes[k]!;
-    if (ri >= 0) tail = `,"ruleIndex":${renumber ? renumber(ri) : ri}`;
-    const patch = store.patch?.(k);
-    const code = store.states[k]!;
-    const state = patch?.baselineState ?? (code === OTHER ? store.otherStates.get(k) : STATES[code]);
+    const ri = this.columns.ruleIndexes[i]!;
+    if (ri >= 0) tail = `,"ruleIndex":${ruleIndexMap?.get(ri) ?? ri}`;
+    const patch = this.patchOf?.(i);
+    const state = patch?.baselineState ?? this.adapterState(i);
     if (state !== undefined) tail += `,"baselineState":${JSON.stringify(state)}`;
     if (patch?.correlationGuid !== undefined) tail += `,"correlationGuid":${JSON.stringify(patch.correlationGuid)}`;
     return tail.slice(1);
   }
 
+  /** The baselineState result i came with (an input's invalid one as it was); i unchecked. */
+  private adapterState(i: number): unknown {
+    const code = this.columns.states[i]!;
+    return code === OTHER ? this.columns.otherStates.get(i) : STATES[code];
+  }
+
+  /** i, when it is a spooled result's index. */
   private index(i: number): number {
     if (!(Number.isInteger(i) && i >= 0 && i < this.count)) throw new RangeError(`spooled result ${i} out of 0 … ${this.count - 1}`);
-    return this.from + i;
+    return i;
   }
 
   private checkRange(from: number, to: number): void {

@@ -1,5 +1,6 @@
 import type { Result } from 'sarif';
 import { ResultSpool } from '../../src/io/result-spool.js';
+import { GITHUB_LIMITS } from '../../src/sarif/github-limits.js';
 import { SpooledRunBuilder } from '../../src/sarif/spooled.js';
 import type { SpooledResults, SpoolPatch } from '../../src/sarif/spooled-types.js';
 
@@ -7,7 +8,8 @@ import type { SpooledResults, SpoolPatch } from '../../src/sarif/spooled-types.j
  * A SpooledResults over an array (S2's tests; the real one is src/sarif/spooled.ts): what the
  * contract says the spool keeps and writes. Each result is stored as the adapter built it minus
  * ruleIndex, baselineState and correlationGuid (the spool's text); ruleIndex is kept beside it
- * and the patch members come from `patches`; texts() writes them after the text's own members.
+ * and the patch members come from `patches` (or the function given to setPatch); texts() writes
+ * them after the text's own members. needsObjectAt is noted from each object, as the real one does.
  */
 export function fakeSpooled(results: readonly Result[], extras: Result[] = [], patches: (SpoolPatch | undefined)[] = []): SpooledResults {
   const texts = results.map((r) => {
@@ -16,11 +18,14 @@ export function fakeSpooled(results: readonly Result[], extras: Result[] = [], p
   });
   const ruleIds = results.map((r) => r.ruleId ?? r.rule?.id);
   const ruleIndexes = results.map((r) => (typeof r.ruleIndex === 'number' ? r.ruleIndex : -1));
+  const over = (a: unknown[] | undefined) => (a?.length ?? 0) > GITHUB_LIMITS.locationsPerResult;
+  const needsObject = results.map((r) => r.rule !== undefined || over(r.locations) || over(r.relatedLocations));
+  let patchOf = (i: number): SpoolPatch | undefined => patches[i];
   const object = (i: number, map?: ReadonlyMap<number, number>): Result => {
     const r = JSON.parse(texts[i]!) as Result;
     const idx = ruleIndexes[i]!;
     if (idx !== -1) r.ruleIndex = map?.get(idx) ?? idx;
-    const p = patches[i];
+    const p = patchOf(i);
     if (p?.baselineState !== undefined) r.baselineState = p.baselineState;
     if (p?.correlationGuid !== undefined) r.correlationGuid = p.correlationGuid;
     return r;
@@ -35,7 +40,11 @@ export function fakeSpooled(results: readonly Result[], extras: Result[] = [], p
     extras,
     ruleIdAt: (i) => ruleIds[i],
     ruleIndexAt: (i) => ruleIndexes[i]!,
-    patch: (i) => ({ ...patches[i] }),
+    needsObjectAt: (i) => needsObject[i]!,
+    patch: (i) => ({ ...patchOf(i) }),
+    setPatch(fn) {
+      patchOf = fn ?? (() => undefined);
+    },
     *texts(from, to, map) {
       for (let i = from; i < to; i++) yield JSON.stringify(object(i, map));
     },

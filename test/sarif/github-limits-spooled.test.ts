@@ -24,25 +24,21 @@ interface Case {
 let spool: ResultSpool | undefined;
 afterAll(() => spool?.close());
 
-type Impl = 'fake' | 'fake+needsObjectAt' | 'real';
+type Impl = 'fake' | 'real';
 
-/** The same run in memory (patches applied) and spooled (the fake, with or without needsObjectAt; the real one). */
+/** The same run in memory (patches applied) and spooled (the fake; the real one). */
 function both({ run, results, extras = [], patches = [] }: Case, impl: Impl = 'fake'): { inMemory: Log; spooled: Log } {
   const fake = impl === 'real' ? realSpooled((spool ??= ResultSpool.create()), results, [...extras], patches) : fakeSpooled(results, [...extras], patches);
-  if (impl === 'fake+needsObjectAt') {
-    const needs = results.map((r) => r.rule !== undefined || (r.locations?.length ?? 0) > 1000 || (r.relatedLocations?.length ?? 0) > 1000);
-    (fake as { needsObjectAt?: (i: number) => boolean }).needsObjectAt = (i) => needs[i]!;
-  }
   return {
     inMemory: { version: '2.1.0', runs: [{ ...run, results: applied(results, extras, patches) }] },
     spooled: { version: '2.1.0', runs: [{ ...run, results: fake as unknown as Result[] }] },
   };
 }
 
-/** fitGithubLimits then the writer: the same data from both, in both layouts, hinted or not. */
+/** fitGithubLimits then the writer: the same data from both, in both layouts. */
 function expectSame(c: Case): Log {
   let fitted: Log | undefined;
-  for (const impl of ['fake', 'fake+needsObjectAt', 'real'] as const) {
+  for (const impl of ['fake', 'real'] as const) {
     const { inMemory, spooled } = both(c, impl);
     fitted = fitGithubLimits(spooled);
     const expected = written(fitGithubLimits(inMemory));

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Result } from 'sarif';
+import type { Log, Result } from 'sarif';
 import { ResultSpool } from '../../src/io/result-spool.js';
+import { SpooledPart, fitGithubLimits } from '../../src/sarif/github-limits.js';
 import { SpooledRunBuilder, type SpooledRun } from '../../src/sarif/spooled.js';
-import { isSpooled, type SpoolPatch } from '../../src/sarif/spooled-types.js';
+import { isSpooled, type SpooledResults, type SpoolPatch } from '../../src/sarif/spooled-types.js';
 import { fuzzRuns } from '../helpers/fuzz.js';
 
 const spools: ResultSpool[] = [];
@@ -139,8 +140,15 @@ describe('SpooledRunBuilder and SpooledRun: the written texts are the results, p
       { ruleId: 'a', message: { text: '' }, relatedLocations: many(1001) },
     ]);
     expect([0, 1, 2, 3, 4].map((i) => run.needsObjectAt(i))).toEqual([false, true, false, true, true]);
-    expect(run.view(3, 5).needsObjectAt(0)).toBe(true);
-    expect(run.view(2, 5).needsObjectAt(0)).toBe(false);
+    // A part of the run (fitGithubLimits) asks the run about its spooled results, an object about itself.
+    expect(new SpooledPart(run, 3, 5, []).needsObjectAt(0)).toBe(true);
+    expect(new SpooledPart(run, 2, 5, []).needsObjectAt(0)).toBe(false);
+    const objects = new Map<number, Result>([
+      [1, { rule: { id: 'a' }, message: { text: '' } }],
+      [3, { ruleId: 'a', message: { text: '' }, locations: many(1000) }],
+    ]);
+    // Result 3's object has its locations cut: nothing more to change.
+    expect([0, 1, 2, 3].map((i) => new SpooledPart(run, 1, 5, [], objects).needsObjectAt(i))).toEqual([true, false, false, true]);
   });
 
   it('with no patch, a result keeps the baselineState it came with, and loses an input correlationGuid', () => {
@@ -186,8 +194,8 @@ describe('SpooledRunBuilder and SpooledRun: the written texts are the results, p
   });
 });
 
-describe('SpooledRun.view: a part of a run (GitHub: 25,000 results per run)', () => {
-  it('is the slice of the run, renumbered through its map, with extras only in the last part', () => {
+describe('SpooledPart over a SpooledRun: a part of a run (GitHub: 25,000 results per run)', () => {
+  it('is the slice of the run, renumbered through its map, objects in place of their texts, extras only in the last part', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(result, patch), { minLength: 1, maxLength: 30 }),
@@ -196,7 +204,8 @@ describe('SpooledRun.view: a part of a run (GitHub: 25,000 results per run)', ()
         fc.array(fc.tuple(fc.nat({ max: 50 }), fc.nat({ max: 100 })), { maxLength: 10 }),
         fc.array(fc.tuple(fc.nat({ max: 100 }), fc.nat({ max: 100 })), { maxLength: 10 }),
         fc.boolean(),
-        (pairs, a, b, m1, m2, toEnd) => {
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (pairs, a, b, m1, m2, toEnd, picks) => {
           const results = pairs.map(([r]) => r);
           const patches = pairs.map(([, p]) => p);
           const extra = { ruleId: 'absent', message: { text: 'fixed' }, baselineState: 'absent' } as Result;
@@ -205,64 +214,78 @@ describe('SpooledRun.view: a part of a run (GitHub: 25,000 results per run)', ()
           const to = toEnd ? results.length : from + (b % (results.length - from + 1));
           const map1 = new Map(m1);
           const map2 = new Map(m2);
-          const view = run.view(from, to, map1);
+          // Results fitGithubLimits changed as objects (their ruleIndex already the part's): written as they are.
+          const objects = new Map(picks.filter(() => to > from).map((k): [number, Result] => [from + (k % (to - from)), { ruleId: `object ${k}`, message: { text: 'o' }, ruleIndex: k % 60 }]));
+          const part = new SpooledPart(run, from, to, to === results.length ? run.extras : [], objects, map1);
           const slice = results.slice(from, to);
-          const both = (ri: number) => map2.get(map1.get(ri) ?? ri) ?? map1.get(ri) ?? ri;
-          expect(view.count).toBe(to - from);
-          expect(view.extras).toEqual(to === results.length ? [extra] : []);
-          expect(view.length).toBe(to - from + (to === results.length ? 1 : 0));
+          // The part's map, then the one given to texts(); an index neither maps is kept.
+          const both = (ri: number, then?: ReadonlyMap<number, number>) => then?.get(map1.get(ri) ?? ri) ?? map1.get(ri) ?? ri;
+          const bothMap = (then?: ReadonlyMap<number, number>) => new Map([...map1.keys(), ...(then?.keys() ?? [])].map((k) => [k, both(k, then)]));
+          const want = (then?: ReadonlyMap<number, number>): Result[] =>
+            slice.map((r, i) => {
+              const o = objects.get(from + i);
+              return o ? { ...o, ruleIndex: then?.get(o.ruleIndex!) ?? o.ruleIndex } : expected(r, patches[from + i]!, bothMap(then));
+            });
+          expect(part.count).toBe(to - from);
+          expect(part.extras).toEqual(to === results.length ? [extra] : []);
+          expect(part.length).toBe(to - from + (to === results.length ? 1 : 0));
           slice.forEach((r, i) => {
-            expect(view.at(i)).toEqual(expected(r, patches[from + i]!, map1));
-            expect(view.ruleIdAt(i)).toBe(run.ruleIdAt(from + i));
-            expect(view.ruleIndexAt(i)).toBe(validIndex(r.ruleIndex) ? map1.get(r.ruleIndex) ?? r.ruleIndex : -1);
-            expect(view.patch(i)).toBe(patches[from + i]);
+            const o = objects.get(from + i);
+            expect(part.at(i)).toEqual(want()[i]);
+            expect(part.ruleIdAt(i)).toBe(o ? o.ruleId : run.ruleIdAt(from + i));
+            expect(part.ruleIndexAt(i)).toBe(o ? o.ruleIndex : validIndex(r.ruleIndex) ? both(r.ruleIndex) : -1);
+            expect(part.patch(i)).toBe(patches[from + i]);
           });
-          expect([...view.texts()].map((t) => JSON.parse(t))).toEqual(slice.map((r, i) => expected(r, patches[from + i]!, map1)));
-          // A map given to texts() applies after the view's own.
-          const composed = [...view.texts(0, view.count, map2)].map((t) => JSON.parse(t) as Result);
-          composed.forEach((r, i) => {
-            const ri = slice[i]!.ruleIndex;
-            if (validIndex(ri)) expect(r.ruleIndex).toBe(map2.get(map1.get(ri) ?? ri) ?? map1.get(ri) ?? ri);
-          });
-          // A view of a view: the same composition, the same results.
-          const inner = view.view(0, view.count, map2);
-          expect([...inner.texts()]).toEqual([...view.texts(0, view.count, map2)]);
-          expect(slice.map((_, i) => inner.ruleIndexAt(i))).toEqual(slice.map((r) => (validIndex(r.ruleIndex) ? both(r.ruleIndex) : -1)));
-          expect([...view]).toEqual([...slice.map((r, i) => expected(r, patches[from + i]!, map1)), ...view.extras]);
+          expect([...part.texts(0, part.count)].map((t) => JSON.parse(t))).toEqual(want());
+          // A map given to texts() applies after the part's own.
+          expect([...part.texts(0, part.count, map2)].map((t) => JSON.parse(t))).toEqual(want(map2));
+          // A part of a part: the same composition, the same results.
+          const inner = new SpooledPart(part, 0, part.count, part.extras, new Map(), map2);
+          expect([...inner.texts(0, inner.count)]).toEqual([...part.texts(0, part.count, map2)]);
+          expect(slice.map((_, i) => inner.ruleIndexAt(i))).toEqual(slice.map((r, i) => {
+            const o = objects.get(from + i);
+            if (o) return map2.get(o.ruleIndex!) ?? o.ruleIndex;
+            return validIndex(r.ruleIndex) ? both(r.ruleIndex, map2) : -1;
+          }));
+          expect([...part]).toEqual([...want(), ...part.extras]);
+          expect(() => part.setPatch()).toThrow(/patched through its run/);
         },
       ),
       { numRuns: fuzzRuns(150) },
     );
   });
 
-  it('parts of 25,000 cover the run once, in order, and patches set later still apply', () => {
+  it('fitGithubLimits: parts of 25,000 cover the run once, in order, and patches set later still apply', () => {
     const b = builder(1 << 20, 1 << 20);
     const n = 60_123;
     for (let i = 0; i < n; i++) b.add({ ruleId: `r${i % 97}`, ruleIndex: i % 97, message: { text: `finding ${i}` } });
     const run = b.seal();
-    const parts = [];
-    for (let i = 0; i < n; i += 25_000) parts.push(run.view(i, Math.min(i + 25_000, n)));
+    const rules = Array.from({ length: 97 }, (_, i) => ({ id: `r${i}` }));
+    const log: Log = { version: '2.1.0', runs: [{ tool: { driver: { name: 't', rules } }, results: run as unknown as Result[] }] };
+    const parts = fitGithubLimits(log).runs;
     run.setPatch((i) => ({ correlationGuid: `g${i}` }));
     let k = 0;
     for (const part of parts) {
-      for (const text of part.texts()) {
+      const results = part.results as unknown as SpooledResults;
+      for (const text of results.texts(0, results.count)) {
         expect(text).toBe(`{"ruleId":"r${k % 97}","message":{"text":"finding ${k}"},"ruleIndex":${k % 97},"correlationGuid":"g${k}"}`);
         k++;
       }
     }
     expect(k).toBe(n);
-    expect(parts.map((p) => p.count)).toEqual([25_000, 25_000, 10_123]);
+    expect(parts.map((p) => [p.automationDetails?.id, (p.results as unknown as SpooledResults).count])).toEqual([
+      ['t-part1/', 25_000],
+      ['t-part2/', 25_000],
+      ['t-part3/', 10_123],
+    ]);
   });
 
-  it('rejects ranges outside the run, and extras set on a view that does not reach the end', () => {
+  it('rejects indexes and ranges outside the run; extras can be set', () => {
     const run = spool([{ message: { text: 'a' } }, { message: { text: 'b' } }] as Result[]);
-    expect(() => run.view(1, 3)).toThrow(RangeError);
     expect(() => run.at(2)).toThrow(RangeError);
     expect(() => [...run.texts(2, 1)]).toThrow(RangeError);
-    expect(() => {
-      run.view(0, 1).extras = [];
-    }).toThrow(/reaches the end/);
-    run.view(1, 2).extras = [{ message: { text: 'x' } }];
+    expect(() => [...run.texts(1, 3)]).toThrow(RangeError);
+    run.extras = [{ message: { text: 'x' } }];
     expect(run.length).toBe(3);
   });
 });
