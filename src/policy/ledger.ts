@@ -249,9 +249,7 @@ export class Ledger {
       const c = this.containers[slot];
       const ids = this.slotIds[slot]!;
       if (isSpooled(c)) {
-        const patchable = c as SpooledResults & { setPatch?: (f: (i: number) => { baselineState?: Result['baselineState']; correlationGuid?: string }) => void };
-        if (!patchable.setPatch) throw new Error('internal: a spooled run cannot be patched');
-        patchable.setPatch((i) => {
+        c.setPatch((i) => {
           const id = ids.get(i);
           const s = STATES[state[id]!];
           return s ? { baselineState: s, correlationGuid: this.correlator.guidOf(this.node.get(id)) } : { correlationGuid: this.correlator.guidOf(this.node.get(id)) };
