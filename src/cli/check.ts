@@ -98,7 +98,7 @@ export async function reportSpecsOf(opts: CheckOptions): Promise<ReportSpec[]> {
 
 /** --baseline, --diff-base, ignore files and VEX, read before the gate; their warnings printed. */
 export async function policyInputsOf(config: Config, opts: CheckOptions, ctx: CliContext): Promise<Omit<PolicyInputs, 'notes'>> {
-  const { notes, ...policyInputs } = await readPolicyInputs(ctx.cwd, config, opts);
+  const { notes, ...policyInputs } = await readPolicyInputs(ctx.cwd, config, { ...opts, baselineStreamAbove: bytesFromEnv(ctx.env, 'SECGATE_STREAM_ABOVE') });
   for (const n of notes) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(n, 400)}\n`);
   return policyInputs;
 }

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import type { Log } from 'sarif';
+import type { Log, Result, Run } from 'sarif';
+import { LargeJsonError, readLargeJson } from '../io/json-large.js';
+import { STREAM_RECORDS_ABOVE } from '../io/read-report.js';
+import { isLazyArray } from '../scanners/lazy-array.js';
 import type { Config } from '../config/types.js';
 import { ConfigError, ReportError } from '../errors.js';
 import type { GateInput } from '../pipeline.js';
@@ -19,6 +22,8 @@ export interface PolicyInputOptions {
   baseline?: string | undefined;
   diffBase?: string | undefined;
   vex?: string[] | undefined;
+  /** A --baseline file above this many bytes is streamed, its results never all in memory (default 32 MiB). */
+  baselineStreamAbove?: number | undefined;
 }
 
 export type PolicyInputs = Pick<GateInput, 'baseline' | 'changes' | 'ignoreFileWaivers' | 'vex'> & {
@@ -34,7 +39,7 @@ export type PolicyInputs = Pick<GateInput, 'baseline' | 'changes' | 'ignoreFileW
 export async function readPolicyInputs(cwd: string, config: Config, opts: PolicyInputOptions): Promise<PolicyInputs> {
   const notes: string[] = [];
   const [baseline, changes, ignore, vex] = await Promise.all([
-    opts.baseline ? readBaseline(resolve(cwd, opts.baseline), opts.baseline) : undefined,
+    opts.baseline ? readBaseline(resolve(cwd, opts.baseline), opts.baseline, opts.baselineStreamAbove ?? STREAM_RECORDS_ABOVE) : undefined,
     opts.diffBase ? readChanges(cwd, opts.diffBase) : undefined,
     config.policy.ignore_files !== false ? readIgnoreFiles(cwd) : { waivers: [], problems: [] },
     Promise.all([...(config.vex ?? []), ...(opts.vex ?? [])].map((f) => readVex(resolve(cwd, f), f))),
@@ -58,12 +63,70 @@ async function readJson(path: string, shown: string, what: string): Promise<unkn
   }
 }
 
-async function readBaseline(path: string, shown: string): Promise<{ log: Log; label: string }> {
+async function readBaseline(path: string, shown: string, streamAbove: number): Promise<{ log: Log; label: string }> {
+  const size = await stat(path).then(
+    (st) => st.size,
+    () => 0, // readJson says why it cannot be read
+  );
+  if (size > streamAbove) return { log: readLargeBaseline(path, shown), label: shown };
   const doc = (await readJson(path, shown, '--baseline')) as Log;
-  if (!doc || doc.version !== '2.1.0' || !Array.isArray(doc.runs)) {
-    throw new ReportError(shown, 'not a SARIF 2.1.0 log', 'pass a log written by `secgate check` or `secgate baseline`');
-  }
+  if (!doc || doc.version !== '2.1.0' || !Array.isArray(doc.runs)) throw notSarif(shown);
   return { log: doc, label: shown };
+}
+
+/**
+ * A big baseline (the log of a big scan): read by streaming (src/io/json-large.ts), each run's
+ * results a LazyArray that BaselineIndex walks twice (to index, then for the absent ones) and never
+ * holds. Only what matching needs of a run is kept: its tool's name and its results — not its rules.
+ */
+function readLargeBaseline(path: string, shown: string): Log {
+  const fail = (e: unknown) => baselineFailure(shown, e);
+  let doc: Record<string, unknown>;
+  try {
+    // Every results array over 1 MiB is walked from the file, not parsed whole.
+    doc = readLargeJson(path, { arrayInlineMax: 1 << 20, splitElementsOf: ['runs'] });
+  } catch (e) {
+    throw fail(e);
+  }
+  const runs = doc['runs'];
+  if (doc['version'] !== '2.1.0' || !(Array.isArray(runs) || isLazyArray(runs))) throw notSarif(shown);
+  const out: Run[] = [];
+  let i = 0;
+  try {
+    for (const run of runs as Iterable<unknown>) {
+      const name = (run as { tool?: { driver?: { name?: unknown } } } | null)?.tool?.driver?.name;
+      if (typeof name !== 'string') throw new ReportError(shown, `runs[${i}] has no tool.driver.name: not a SARIF 2.1.0 log`, BASELINE_HINT);
+      const results = (run as { results?: unknown }).results;
+      if (results !== undefined && results !== null && !Array.isArray(results) && !isLazyArray(results)) throw new ReportError(shown, `runs[${i}].results is not an array`, BASELINE_HINT);
+      out.push({ tool: { driver: { name } }, results: (isLazyArray(results) ? failingAs(results, fail) : (results ?? [])) as Result[] });
+      i++;
+    }
+  } catch (e) {
+    throw fail(e);
+  }
+  return { version: '2.1.0', runs: out };
+}
+
+const BASELINE_HINT = 'pass a log written by `secgate check` or `secgate baseline`';
+const notSarif = (shown: string) => new ReportError(shown, 'not a SARIF 2.1.0 log', BASELINE_HINT);
+
+/** A damaged big baseline (found while it is walked) is the same one line as any unreadable report. */
+function baselineFailure(shown: string, e: unknown): unknown {
+  if (!(e instanceof LargeJsonError)) return e;
+  return new ReportError(shown, e.message, e.truncated ? 'the baseline file is cut short: write it again (secgate baseline, or the --sarif of a complete check)' : BASELINE_HINT, `byte ${e.offset}`);
+}
+
+/** `items`, each walk of it turning a reader's error into the one line `fail` makes. */
+function failingAs(items: Iterable<unknown>, fail: (e: unknown) => unknown): Iterable<unknown> {
+  return {
+    *[Symbol.iterator]() {
+      try {
+        yield* items;
+      } catch (e) {
+        throw fail(e);
+      }
+    },
+  };
 }
 
 async function readVex(path: string, shown: string): Promise<NonNullable<GateInput['vex']>[number]> {

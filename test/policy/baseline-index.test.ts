@@ -112,3 +112,57 @@ describe('applyBaseline: the per-tool fingerprint index', () => {
     );
   });
 });
+
+/** The log with each run's results as a streamed report gives them: an iterable (not an array) that yields fresh objects each walk. */
+function streamed(log: Log): { log: Log; walks: () => number } {
+  let walks = 0;
+  const runs = log.runs.map((run) => {
+    const text = JSON.stringify(run.results ?? []);
+    const results = {
+      *[Symbol.iterator]() {
+        walks++;
+        yield* JSON.parse(text) as Result[];
+      },
+    };
+    return { ...run, results: results as unknown as Result[] };
+  });
+  return { log: { ...log, runs }, walks: () => walks };
+}
+
+describe('BaselineIndex over a streamed baseline (results walked, never held)', () => {
+  it('decides and appends exactly what it does over arrays, walking each run at most twice', () => {
+    fc.assert(
+      fc.property(logOf, logOf, (current, baseline) => {
+        const a = structuredClone(current);
+        const b = structuredClone(current);
+        const expected = applyBaseline(a, structuredClone(baseline));
+        const s = streamed(structuredClone(baseline));
+        expect(applyBaseline(b, s.log)).toEqual(expected);
+        expect(b).toEqual(a);
+        expect(s.walks()).toBeLessThanOrEqual(2 * baseline.runs.length);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('does not walk the baseline again when every baseline result was matched', () => {
+    const log: Log = { version: '2.1.0', runs: [{ tool: { driver: { name: 'grype' } }, results: [{ ruleId: 'R', message: { text: 'm' }, partialFingerprints: { 'secgate/v1': 'a' } }] }] };
+    const s = streamed(structuredClone(log));
+    expect(applyBaseline(structuredClone(log), s.log)).toEqual({ new: 0, unchanged: 1, updated: 0, absent: 0 });
+    expect(s.walks()).toBe(1);
+  });
+
+  it('fails loudly when the baseline yields other results the second time (its file changed mid-run)', () => {
+    let walk = 0;
+    const results = {
+      *[Symbol.iterator]() {
+        walk++;
+        yield { ruleId: 'R', message: { text: 'm' }, partialFingerprints: { 'secgate/v1': `v${walk}` } } as Result;
+        if (walk === 1) yield { ruleId: 'R', message: { text: 'm' }, partialFingerprints: { 'secgate/v1': 'b' } } as Result;
+      },
+    };
+    const baseline = { version: '2.1.0', runs: [{ tool: { driver: { name: 'grype' } }, results: results as unknown as Result[] }] } as Log;
+    const current: Log = { version: '2.1.0', runs: [{ tool: { driver: { name: 'grype' } }, results: [{ ruleId: 'R', message: { text: 'm' }, partialFingerprints: { 'secgate/v1': 'zzz' } }] }] };
+    expect(() => applyBaseline(current, baseline)).toThrow(/second time it was read/);
+  });
+});
