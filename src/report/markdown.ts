@@ -5,7 +5,8 @@ import { summarise, sumCounts, type Summary } from '../sarif/summary.js';
 import { forMarkdown, forMarkdownCode } from '../text/escape.js';
 import { VERSION } from '../version.js';
 import { displayUri } from './console.js';
-import { bySeverity, expiringWaivers, findingsOf, isOpen, type FindingView } from './findings.js';
+import { FirstSorted } from '../policy/top.js';
+import { bySeverity, eachFinding, expiringWaivers, isOpen, type FindingView } from './findings.js';
 import type { Reporter } from './types.js';
 
 export interface MarkdownOptions {
@@ -47,8 +48,8 @@ const ICON = { pass: '✅', fail: '❌', error: '⛔', none: '❔' } as const;
 export function renderMarkdown(log: Log, opts: MarkdownOptions): string {
   const verdict = readVerdict(log);
   const summary = verdict?.summary ?? summarise(log);
-  const findings = findingsOf(log);
   const limit = Math.max(1, opts.detailsLimit ?? 10);
+  const t = tally(log, limit, !verdict?.waivers);
   const lines: string[] = [];
   const title = forMarkdown(opts.title ?? 'secgate', 120);
 
@@ -63,16 +64,16 @@ export function renderMarkdown(log: Log, opts: MarkdownOptions): string {
       for (const w of verdict.warnings) lines.push(...reasonBlock(w, '⚠️', limit, '####'));
     }
   } else {
-    const open = findings.filter(isOpen).sort(bySeverity);
-    if (open.length) {
-      lines.push('### Top findings', '', ...findingTable(open.slice(0, limit).map(refOf)));
-      if (open.length > limit) lines.push('', `_… and ${open.length - limit} more._`);
+    const open = t.open;
+    if (open.count) {
+      lines.push('### Top findings', '', ...findingTable(open.kept.map(refOf)));
+      if (open.count > limit) lines.push('', `_… and ${open.count - limit} more._`);
       lines.push('');
     }
   }
 
-  lines.push(...baselineBlock(verdict, findings, limit));
-  lines.push(...(verdict?.waivers ? verdictWaiverBlock(verdict.waivers, limit) : waiverBlock(findings, limit, opts.now)));
+  lines.push(...baselineBlock(verdict, t, limit));
+  lines.push(...(verdict?.waivers ? verdictWaiverBlock(verdict.waivers, limit) : waiverBlock(t.dated, limit, opts.now)));
   lines.push(`<sub>secgate ${forMarkdown(VERSION, 40)} · the full list is in the SARIF log</sub>`);
   return fit(lines, opts.maxChars);
 }
@@ -139,27 +140,69 @@ function refOf(f: FindingView): FindingRef {
   return { tool: f.tool, ruleId: f.ruleId, severity: f.severity, message: f.message, package: f.package, location: f.uri, line: f.line, fixedVersions: f.fixedVersions };
 }
 
+type BaselineState = 'new' | 'unchanged' | 'updated' | 'absent';
+
+/**
+ * What the summary needs of the findings, from one pass over them (eachFinding): a spooled log is
+ * read once per render and no more findings are held than the tables show.
+ */
+interface Tally {
+  /** Open findings (isOpen), the first `limit` by bySeverity: the no-verdict "Top findings". */
+  open: FirstSorted<FindingView>;
+  /** Findings with a baselineState, and how many of each. */
+  withState: number;
+  states: Record<BaselineState, number>;
+  /** New and not suppressed; absent (fixed). */
+  fresh: FirstSorted<FindingView>;
+  fixed: FirstSorted<FindingView>;
+  /** Findings with a dated suppression, in order (waiverBlock's input; empty unless asked for). */
+  dated: FindingView[];
+}
+
+function tally(log: Log, limit: number, withDated: boolean): Tally {
+  const t: Tally = {
+    open: new FirstSorted(limit, bySeverity),
+    withState: 0,
+    states: { new: 0, unchanged: 0, updated: 0, absent: 0 },
+    fresh: new FirstSorted(limit, bySeverity),
+    fixed: new FirstSorted(limit, bySeverity),
+    dated: [],
+  };
+  for (const f of eachFinding(log)) {
+    if (isOpen(f)) t.open.add(f);
+    const st = f.baselineState;
+    if (st) {
+      t.withState++;
+      if (Object.prototype.hasOwnProperty.call(t.states, st)) t.states[st as BaselineState]++;
+      if (st === 'new' && !f.suppressed) t.fresh.add(f);
+      else if (st === 'absent') t.fixed.add(f);
+    }
+    if (withDated && f.suppressions.some((x) => x.expires)) t.dated.push(f);
+  }
+  return t;
+}
+
 /** New vs fixed vs unchanged: the verdict's own account when the gate had a baseline, else the results' baselineState. */
-function baselineBlock(verdict: Verdict | undefined, findings: FindingView[], limit: number): string[] {
-  const with_ = findings.filter((f) => f.baselineState);
+function baselineBlock(verdict: Verdict | undefined, t: Tally, limit: number): string[] {
   const info = verdict?.baseline;
-  if (!with_.length && !info) return [];
-  const count = (st: 'new' | 'unchanged' | 'updated' | 'absent') => info?.counts[st] ?? with_.filter((f) => f.baselineState === st).length;
+  if (!t.withState && !info) return [];
+  const count = (st: BaselineState) => info?.counts[st] ?? t.states[st];
   const out = [
     `### Against the baseline${info?.against ? ` (${forMarkdown(info.against, 200)})` : ''}`,
     '',
     `🆕 **${count('new')}** new · ${count('updated')} updated · ${count('unchanged')} unchanged · ✔️ **${count('absent')}** fixed (absent since the baseline)`,
     '',
   ];
-  const fresh = with_.filter((f) => f.baselineState === 'new' && !f.suppressed).sort(bySeverity);
-  if (fresh.length) {
-    out.push('New findings:', '', ...findingTable(fresh.slice(0, limit).map(refOf)), '');
-    if (fresh.length > limit) out.push(`_… and ${fresh.length - limit} more new._`, '');
+  const fresh = t.fresh;
+  if (fresh.count) {
+    out.push('New findings:', '', ...findingTable(fresh.kept.map(refOf)), '');
+    if (fresh.count > limit) out.push(`_… and ${fresh.count - limit} more new._`, '');
   }
-  const fixed = info?.fixed ?? with_.filter((f) => f.baselineState === 'absent').sort(bySeverity).map(refOf);
-  if (fixed.length) {
+  const fixed = info?.fixed ?? t.fixed.kept.map(refOf);
+  const fixedCount = info?.fixed ? info.fixed.length : t.fixed.count;
+  if (fixedCount) {
     out.push('Fixed:', '', ...findingTable(fixed.slice(0, limit)), '');
-    if (fixed.length > limit) out.push(`_… and ${fixed.length - limit} more fixed._`, '');
+    if (fixedCount > limit) out.push(`_… and ${fixedCount - limit} more fixed._`, '');
   }
   return out;
 }
