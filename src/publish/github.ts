@@ -38,67 +38,82 @@ const LEVELS: readonly AnnotationLevel[] = ['error', 'warning', 'notice'];
  * Workflow-command lines for the findings, most severe first, one per distinct issue (the
  * same CVE from two tools is one annotation), at most 10 per level — with one notice saying
  * how many more there are, so nobody mistakes the 10 shown for all of them.
- *
- * One pass over the results (a spooled log is read sequentially) keeps, per class, only its
- * severity rank, score and where its chosen result is; just the results annotated are read back.
  */
 export function annotationLines(log: Log, opts: { pathPrefix?: string } = {}): string[] {
-  // Class ids are dense in order of first sighting: the order a stable sort leaves ties in.
-  const classes = new KeyTable();
-  let ranks = new Uint8Array(1024);
-  let scores = new Float64Array(1024);
-  let runOf = new Int32Array(1024);
-  let resultOf = new Int32Array(1024);
-  for (const { runIndex, resultIndex, result } of eachResult(log)) {
-    if (isSuppressed(result)) continue;
+  const tally = new AnnotationTally();
+  for (const { runIndex, resultIndex, result } of eachResult(log)) tally.add(runIndex, resultIndex, result);
+  return tally.lines(log, opts);
+}
+
+/**
+ * annotationLines fed one result at a time (a caller walking the log for more than this walks it
+ * once). Per class it keeps only its severity rank, score and where its chosen result is (typed
+ * arrays over a KeyTable of class keys); `lines` reads back just the results annotated.
+ */
+export class AnnotationTally {
+  /** Class ids are dense in order of first sighting: the order a stable sort leaves ties in. */
+  private readonly classes = new KeyTable();
+  private ranks = new Uint8Array(1024);
+  private scores = new Float64Array(1024);
+  private runOf = new Int32Array(1024);
+  private resultOf = new Int32Array(1024);
+
+  /** Result `resultIndex` of run `runIndex`, in the log's order (eachResult's). */
+  add(runIndex: number, resultIndex: number, result: Result): void {
+    if (isSuppressed(result)) return;
     // The log is schema-valid SARIF (afterGate checks it): a correlationGuid is a string.
     const key = result.correlationGuid ?? `${runIndex}:${resultIndex}`;
-    const known = classes.size;
-    const id = classes.add(key);
+    const known = this.classes.size;
+    const id = this.classes.add(key);
     const r = rank(severityOf(result));
     // A class's candidate is replaced only by a strictly more severe sighting.
-    if (id < known && r <= ranks[id]!) continue;
-    if (id >= ranks.length) {
-      ranks = grown(ranks, id);
-      scores = grown(scores, id);
-      runOf = grown(runOf, id);
-      resultOf = grown(resultOf, id);
+    if (id < known && r <= this.ranks[id]!) return;
+    if (id >= this.ranks.length) {
+      this.ranks = grown(this.ranks, id);
+      this.scores = grown(this.scores, id);
+      this.runOf = grown(this.runOf, id);
+      this.resultOf = grown(this.resultOf, id);
     }
-    ranks[id] = r;
+    this.ranks[id] = r;
     // GitHub's security-severity score: CVSS 9.8 before 9.1.
-    scores[id] = Number(props(result)['security-severity'] ?? 0) || 0;
-    runOf[id] = runIndex;
-    resultOf[id] = resultIndex;
+    this.scores[id] = Number(props(result)['security-severity'] ?? 0) || 0;
+    this.runOf[id] = runIndex;
+    this.resultOf[id] = resultIndex;
   }
-  // Severity, then score, then report order. `|| a - b` also orders equal infinite scores (NaN) by first sighting.
-  const order = (a: number, b: number) => ranks[b]! - ranks[a]! || scores[b]! - scores[a]! || a - b;
-  const top: Record<AnnotationLevel, FirstSorted<number>> = {
-    error: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
-    warning: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
-    notice: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
-  };
-  for (let id = 0; id < classes.size; id++) top[levelOf(SEVERITIES[4 - ranks[id]!]!)].add(id);
-  let hidden = 0;
-  for (const level of LEVELS) hidden += top[level].count - top[level].kept.length;
-  const shownIds = { error: top.error.kept, warning: top.warning.kept, notice: top.notice.kept };
-  if (hidden > 0 && shownIds.notice.length === ANNOTATIONS_PER_LEVEL) {
-    shownIds.notice = shownIds.notice.slice(0, -1);
-    hidden++;
+
+  /** The lines for what was added from `log`. */
+  lines(log: Log, opts: { pathPrefix?: string } = {}): string[] {
+    const { ranks, scores, runOf, resultOf } = this;
+    // Severity, then score, then report order. `|| a - b` also orders equal infinite scores (NaN) by first sighting.
+    const order = (a: number, b: number) => ranks[b]! - ranks[a]! || scores[b]! - scores[a]! || a - b;
+    const top: Record<AnnotationLevel, FirstSorted<number>> = {
+      error: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
+      warning: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
+      notice: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
+    };
+    for (let id = 0; id < this.classes.size; id++) top[levelOf(SEVERITIES[4 - ranks[id]!]!)].add(id);
+    let hidden = 0;
+    for (const level of LEVELS) hidden += top[level].count - top[level].kept.length;
+    const shownIds = { error: top.error.kept, warning: top.warning.kept, notice: top.notice.kept };
+    if (hidden > 0 && shownIds.notice.length === ANNOTATIONS_PER_LEVEL) {
+      shownIds.notice = shownIds.notice.slice(0, -1);
+      hidden++;
+    }
+    const shown = (level: AnnotationLevel) =>
+      shownIds[level].map((id) => {
+        const run = log.runs[runOf[id]!]!;
+        const result = resultAt(run, resultOf[id]!);
+        return annotation(level, { run, result, severity: severityOf(result) }, opts.pathPrefix ?? '');
+      });
+    const lines = [...shown('error'), ...shown('warning')];
+    if (hidden > 0) {
+      lines.push(
+        workflowCommand('notice', { title: 'secgate' }, `${hidden} more finding${hidden === 1 ? ' is' : 's are'} not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} errors, warnings and notices per step, most severe first here): see the job summary or the SARIF log`),
+      );
+    }
+    lines.push(...shown('notice'));
+    return lines;
   }
-  const shown = (level: AnnotationLevel) =>
-    shownIds[level].map((id) => {
-      const run = log.runs[runOf[id]!]!;
-      const result = resultAt(run, resultOf[id]!);
-      return annotation(level, { run, result, severity: severityOf(result) }, opts.pathPrefix ?? '');
-    });
-  const lines = [...shown('error'), ...shown('warning')];
-  if (hidden > 0) {
-    lines.push(
-      workflowCommand('notice', { title: 'secgate' }, `${hidden} more finding${hidden === 1 ? ' is' : 's are'} not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} errors, warnings and notices per step, most severe first here): see the job summary or the SARIF log`),
-    );
-  }
-  lines.push(...shown('notice'));
-  return lines;
 }
 
 function annotation(level: AnnotationLevel, c: Candidate, prefix: string): string {

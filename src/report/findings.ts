@@ -51,14 +51,21 @@ export function findingsOf(log: Log): FindingView[] {
  * one by one as results name them.
  */
 export function* eachFinding(log: Log): Generator<FindingView, void, undefined> {
-  let run: Run | undefined;
-  let rules: RuleOf | undefined;
-  for (const e of eachResult(log)) {
-    if (e.run !== run) {
-      run = e.run;
-      rules = ruleLookup(run);
+  const views = new FindingViews();
+  for (const { run, result } of eachResult(log)) yield views.of(run, result);
+}
+
+/** eachFinding's views for a caller walking the results itself (to do more with each): give them in the log's order. */
+export class FindingViews {
+  private run: Run | undefined;
+  private rules: RuleOf | undefined;
+
+  of(run: Run, result: Result): FindingView {
+    if (run !== this.run || !this.rules) {
+      this.run = run;
+      this.rules = ruleLookup(run);
     }
-    yield viewOf(run, e.result, rules!);
+    return viewOf(run, result, this.rules);
   }
 }
 

@@ -22,6 +22,8 @@ export interface MarkdownOptions {
   detailsLimit?: number;
   /** The clock for "waivers expiring soon" (default: list every dated waiver). */
   now?: Date;
+  /** This log's findings already tallied (same detailsLimit): rendering then reads no finding. */
+  tally?: MarkdownTally;
 }
 
 /** GitHub's limit for an issue or PR comment body. */
@@ -48,8 +50,8 @@ const ICON = { pass: '✅', fail: '❌', error: '⛔', none: '❔' } as const;
 export function renderMarkdown(log: Log, opts: MarkdownOptions): string {
   const verdict = readVerdict(log);
   const summary = verdict?.summary ?? summarise(log);
-  const limit = Math.max(1, opts.detailsLimit ?? 10);
-  const t = tally(log, limit, !verdict?.waivers);
+  const limit = limitOf(opts.detailsLimit);
+  const t = opts.tally?.limit === limit ? opts.tally : MarkdownTally.of(log, limit);
   const lines: string[] = [];
   const title = forMarkdown(opts.title ?? 'secgate', 120);
 
@@ -143,47 +145,56 @@ function refOf(f: FindingView): FindingRef {
 type BaselineState = 'new' | 'unchanged' | 'updated' | 'absent';
 
 /**
- * What the summary needs of the findings, from one pass over them (eachFinding): a spooled log is
- * read once per render and no more findings are held than the tables show.
+ * What the summary needs of a log's findings, kept from one pass over them (add each, in the log's
+ * order): a spooled log is read once, not once per render, and no more findings are held than the
+ * tables show. A caller that walks the log anyway (annotations) feeds it and passes it to renderMarkdown.
  */
-interface Tally {
+export class MarkdownTally {
   /** Open findings (isOpen), the first `limit` by bySeverity: the no-verdict "Top findings". */
-  open: FirstSorted<FindingView>;
+  readonly open: FirstSorted<FindingView>;
   /** Findings with a baselineState, and how many of each. */
-  withState: number;
-  states: Record<BaselineState, number>;
+  withState = 0;
+  readonly states: Record<BaselineState, number> = { new: 0, unchanged: 0, updated: 0, absent: 0 };
   /** New and not suppressed; absent (fixed). */
-  fresh: FirstSorted<FindingView>;
-  fixed: FirstSorted<FindingView>;
-  /** Findings with a dated suppression, in order (waiverBlock's input; empty unless asked for). */
-  dated: FindingView[];
-}
+  readonly fresh: FirstSorted<FindingView>;
+  readonly fixed: FirstSorted<FindingView>;
+  /** Findings with a dated suppression, in order (waiverBlock's input; kept only without the verdict's waiver account). */
+  readonly dated: FindingView[] = [];
+  readonly limit: number;
+  private readonly withDated: boolean;
 
-function tally(log: Log, limit: number, withDated: boolean): Tally {
-  const t: Tally = {
-    open: new FirstSorted(limit, bySeverity),
-    withState: 0,
-    states: { new: 0, unchanged: 0, updated: 0, absent: 0 },
-    fresh: new FirstSorted(limit, bySeverity),
-    fixed: new FirstSorted(limit, bySeverity),
-    dated: [],
-  };
-  for (const f of eachFinding(log)) {
-    if (isOpen(f)) t.open.add(f);
+  constructor(log: Log, detailsLimit?: number) {
+    this.limit = limitOf(detailsLimit);
+    this.open = new FirstSorted(this.limit, bySeverity);
+    this.fresh = new FirstSorted(this.limit, bySeverity);
+    this.fixed = new FirstSorted(this.limit, bySeverity);
+    this.withDated = !readVerdict(log)?.waivers;
+  }
+
+  /** Every finding of `log`, tallied. */
+  static of(log: Log, detailsLimit?: number): MarkdownTally {
+    const t = new MarkdownTally(log, detailsLimit);
+    for (const f of eachFinding(log)) t.add(f);
+    return t;
+  }
+
+  add(f: FindingView): void {
+    if (isOpen(f)) this.open.add(f);
     const st = f.baselineState;
     if (st) {
-      t.withState++;
-      if (Object.prototype.hasOwnProperty.call(t.states, st)) t.states[st as BaselineState]++;
-      if (st === 'new' && !f.suppressed) t.fresh.add(f);
-      else if (st === 'absent') t.fixed.add(f);
+      this.withState++;
+      if (Object.prototype.hasOwnProperty.call(this.states, st)) this.states[st as BaselineState]++;
+      if (st === 'new' && !f.suppressed) this.fresh.add(f);
+      else if (st === 'absent') this.fixed.add(f);
     }
-    if (withDated && f.suppressions.some((x) => x.expires)) t.dated.push(f);
+    if (this.withDated && f.suppressions.some((x) => x.expires)) this.dated.push(f);
   }
-  return t;
 }
 
+const limitOf = (detailsLimit: number | undefined) => Math.max(1, detailsLimit ?? 10);
+
 /** New vs fixed vs unchanged: the verdict's own account when the gate had a baseline, else the results' baselineState. */
-function baselineBlock(verdict: Verdict | undefined, t: Tally, limit: number): string[] {
+function baselineBlock(verdict: Verdict | undefined, t: MarkdownTally, limit: number): string[] {
   const info = verdict?.baseline;
   if (!t.withState && !info) return [];
   const count = (st: BaselineState) => info?.counts[st] ?? t.states[st];
