@@ -143,7 +143,7 @@ export async function afterGate(g: GateResult, config: Config, opts: CheckOption
   // The end of every check: what was waived, expires soon, is stale, VEX'd or fixed.
   if (!opts.quiet) await write(opts.json ? ctx.stderr : ctx.stdout, inertInActions(ctx.env, renderExplain(verdict, { extrasOnly: true, top: config.policy.explain_top })));
   // Annotations, job summary, outputs (GitHub Actions) and --comment: never change the exit code.
-  if (opts.comment || ctx.env['GITHUB_ACTIONS'] === 'true') await (await import('./comment.js')).publishAfterGate(g.full(), opts, ctx);
+  if (opts.comment || ctx.env['GITHUB_ACTIONS'] === 'true') await (await import('./comment.js')).publishAfterGate(log, opts, ctx);
   return exitCodeFor(verdict.status);
 }
 

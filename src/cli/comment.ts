@@ -5,8 +5,11 @@ import { readVerdict, type Verdict } from '../policy/verdict.js';
 import { autoPublishGithub } from '../publish/auto.js';
 import { detectCi, redact, secretsOf } from '../publish/ci-env.js';
 import { postComment, type CommentResult } from '../publish/comment.js';
+import { AnnotationTally } from '../publish/github.js';
 import { PublishError } from '../publish/http.js';
-import { renderMarkdown } from '../report/markdown.js';
+import { FindingViews } from '../report/findings.js';
+import { MarkdownTally, renderMarkdown } from '../report/markdown.js';
+import { eachResult } from '../sarif/props.js';
 import { write, type CliContext } from './context.js';
 import { readSarifLog } from './report.js';
 
@@ -58,11 +61,21 @@ export async function publishAfterGate(log: Log, opts: AfterGateOptions, ctx: Cl
   const secrets = secretsOf(ci, ctx.env);
   const warn = (m: string) => write(ctx.stderr, `secgate: warning: ${redact(m, secrets)}\n`);
   const verdict: Verdict | undefined = readVerdict(log);
-  const render = renderer(log);
   let summaryWritten = false;
+  let tally: MarkdownTally | undefined;
+  const render = renderer(log, undefined, undefined, () => tally);
   try {
     if (ci.provider === 'github' && ci.actions && opts.github !== false) {
-      const warnings = await autoPublishGithub({ log, verdict, ci, sarifPath: opts.sarif, render, commands: opts.json ? ctx.stderr : ctx.stdout, pathPrefix: workspacePrefix(ci.workspace, ctx.cwd) });
+      const pathPrefix = workspacePrefix(ci.workspace, ctx.cwd);
+      // One walk for the annotations and the summary's findings: a spooled log is read once here, not once for each.
+      const annotations = new AnnotationTally();
+      const views = new FindingViews();
+      tally = new MarkdownTally(log);
+      for (const { run, runIndex, resultIndex, result } of eachResult(log)) {
+        annotations.add(runIndex, resultIndex, result);
+        tally.add(views.of(run, result));
+      }
+      const warnings = await autoPublishGithub({ log, verdict, ci, sarifPath: opts.sarif, render, commands: opts.json ? ctx.stderr : ctx.stdout, pathPrefix, annotations: annotations.lines(log, { pathPrefix }) });
       for (const w of warnings) await warn(w);
       summaryWritten = ci.stepSummaryPath !== undefined;
     }
@@ -85,9 +98,11 @@ export function workspacePrefix(workspace: string | undefined, cwd: string): str
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : '';
 }
 
-function renderer(log: Log, title?: string, key?: string): (maxChars: number) => string {
+/** Renders the summary of `log`: its findings tallied once (or taken from `made`), however often it renders (fitBytes, the comment). */
+function renderer(log: Log, title?: string, key?: string, made?: () => MarkdownTally | undefined): (maxChars: number) => string {
   const heading = title && title !== 'secgate' ? title : key ? `secgate (${key})` : 'secgate';
-  return (maxChars) => renderMarkdown(log, { maxChars, title: heading });
+  let tally: MarkdownTally | undefined;
+  return (maxChars) => renderMarkdown(log, { maxChars, title: heading, tally: (tally ??= made?.() ?? MarkdownTally.of(log)) });
 }
 
 function describe(r: CommentResult): string {

@@ -19,6 +19,8 @@ export interface AutoPublishInput {
   commands: Writable;
   /** Where secgate runs, relative to the repository root (GITHUB_WORKSPACE), '' at the root. */
   pathPrefix?: string;
+  /** The annotation lines when the caller made them already (one walk of the log for them and the summary). */
+  annotations?: string[];
 }
 
 /**
@@ -29,7 +31,7 @@ export async function autoPublishGithub(input: AutoPublishInput): Promise<string
   const warnings: string[] = [];
   const { ci } = input;
   if (!ci.actions) return warnings;
-  const lines = annotationLines(input.log, { pathPrefix: input.pathPrefix ?? '' });
+  const lines = input.annotations ?? annotationLines(input.log, { pathPrefix: input.pathPrefix ?? '' });
   if (lines.length) input.commands.write(`${lines.join('\n')}\n`);
 
   if (ci.stepSummaryPath) {

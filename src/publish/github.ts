@@ -2,8 +2,11 @@ import { appendFile, readFile, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { Log, Result, Run } from 'sarif';
 import type { Verdict } from '../policy/verdict.js';
-import { eachResult, isSuppressed, locationUri, props, severityOf, toolName } from '../sarif/props.js';
-import { rank, type Severity } from '../sarif/severity.js';
+import { grown } from '../io/grown.js';
+import { KeyTable } from '../io/key-table.js';
+import { FirstSorted } from '../policy/top.js';
+import { eachResult, isSuppressed, locationUri, props, resultAt, severityOf, toolName } from '../sarif/props.js';
+import { rank, SEVERITIES, type Severity } from '../sarif/severity.js';
 import { summarise } from '../sarif/summary.js';
 import { workflowCommand } from '../text/escape-workflow.js';
 import type { GithubCi } from './ci-env.js';
@@ -29,42 +32,88 @@ interface Candidate {
   severity: Severity;
 }
 
+const LEVELS: readonly AnnotationLevel[] = ['error', 'warning', 'notice'];
+
 /**
  * Workflow-command lines for the findings, most severe first, one per distinct issue (the
  * same CVE from two tools is one annotation), at most 10 per level — with one notice saying
  * how many more there are, so nobody mistakes the 10 shown for all of them.
  */
 export function annotationLines(log: Log, opts: { pathPrefix?: string } = {}): string[] {
-  const classes = new Map<string, Candidate>();
-  for (const { run, runIndex, resultIndex, result } of eachResult(log)) {
-    if (isSuppressed(result)) continue;
+  const tally = new AnnotationTally();
+  for (const { runIndex, resultIndex, result } of eachResult(log)) tally.add(runIndex, resultIndex, result);
+  return tally.lines(log, opts);
+}
+
+/**
+ * annotationLines fed one result at a time (a caller walking the log for more than this walks it
+ * once). Per class it keeps only its severity rank, score and where its chosen result is (typed
+ * arrays over a KeyTable of class keys); `lines` reads back just the results annotated.
+ */
+export class AnnotationTally {
+  /** Class ids are dense in order of first sighting: the order a stable sort leaves ties in. */
+  private readonly classes = new KeyTable();
+  private ranks = new Uint8Array(1024);
+  private scores = new Float64Array(1024);
+  private runOf = new Int32Array(1024);
+  private resultOf = new Int32Array(1024);
+
+  /** Result `resultIndex` of run `runIndex`, in the log's order (eachResult's). */
+  add(runIndex: number, resultIndex: number, result: Result): void {
+    if (isSuppressed(result)) return;
+    // The log is schema-valid SARIF (afterGate checks it): a correlationGuid is a string.
     const key = result.correlationGuid ?? `${runIndex}:${resultIndex}`;
-    const c: Candidate = { run, result, severity: severityOf(result) };
-    const prev = classes.get(key);
-    if (!prev || rank(c.severity) > rank(prev.severity)) classes.set(key, c);
+    const known = this.classes.size;
+    const id = this.classes.add(key);
+    const r = rank(severityOf(result));
+    // A class's candidate is replaced only by a strictly more severe sighting.
+    if (id < known && r <= this.ranks[id]!) return;
+    if (id >= this.ranks.length) {
+      this.ranks = grown(this.ranks, id);
+      this.scores = grown(this.scores, id);
+      this.runOf = grown(this.runOf, id);
+      this.resultOf = grown(this.resultOf, id);
+    }
+    this.ranks[id] = r;
+    // GitHub's security-severity score: CVSS 9.8 before 9.1.
+    this.scores[id] = Number(props(result)['security-severity'] ?? 0) || 0;
+    this.runOf[id] = runIndex;
+    this.resultOf[id] = resultIndex;
   }
-  // Severity, then GitHub's security-severity score (CVSS 9.8 before 9.1), then report order (stable sort).
-  const score = (c: Candidate) => Number(props(c.result)['security-severity'] ?? 0) || 0;
-  const sorted = [...classes.values()].sort((a, b) => rank(b.severity) - rank(a.severity) || score(b) - score(a));
-  const shown: Record<AnnotationLevel, string[]> = { error: [], warning: [], notice: [] };
-  let hidden = 0;
-  for (const c of sorted) {
-    const level = levelOf(c.severity);
-    if (shown[level].length < ANNOTATIONS_PER_LEVEL) shown[level].push(annotation(level, c, opts.pathPrefix ?? ''));
-    else hidden++;
+
+  /** The lines for what was added from `log`. */
+  lines(log: Log, opts: { pathPrefix?: string } = {}): string[] {
+    const { ranks, scores, runOf, resultOf } = this;
+    // Severity, then score, then report order. `|| a - b` also orders equal infinite scores (NaN) by first sighting.
+    const order = (a: number, b: number) => ranks[b]! - ranks[a]! || scores[b]! - scores[a]! || a - b;
+    const top: Record<AnnotationLevel, FirstSorted<number>> = {
+      error: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
+      warning: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
+      notice: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
+    };
+    for (let id = 0; id < this.classes.size; id++) top[levelOf(SEVERITIES[4 - ranks[id]!]!)].add(id);
+    let hidden = 0;
+    for (const level of LEVELS) hidden += top[level].count - top[level].kept.length;
+    const shownIds = { error: top.error.kept, warning: top.warning.kept, notice: top.notice.kept };
+    if (hidden > 0 && shownIds.notice.length === ANNOTATIONS_PER_LEVEL) {
+      shownIds.notice = shownIds.notice.slice(0, -1);
+      hidden++;
+    }
+    const shown = (level: AnnotationLevel) =>
+      shownIds[level].map((id) => {
+        const run = log.runs[runOf[id]!]!;
+        const result = resultAt(run, resultOf[id]!);
+        return annotation(level, { run, result, severity: severityOf(result) }, opts.pathPrefix ?? '');
+      });
+    const lines = [...shown('error'), ...shown('warning')];
+    if (hidden > 0) {
+      lines.push(
+        workflowCommand('notice', { title: 'secgate' }, `${hidden} more finding${hidden === 1 ? ' is' : 's are'} not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} errors, warnings and notices per step, most severe first here): see the job summary or the SARIF log`),
+      );
+    }
+    lines.push(...shown('notice'));
+    return lines;
   }
-  if (hidden > 0 && shown.notice.length === ANNOTATIONS_PER_LEVEL) {
-    shown.notice.pop();
-    hidden++;
-  }
-  const lines = [...shown.error, ...shown.warning];
-  if (hidden > 0) {
-    lines.push(
-      workflowCommand('notice', { title: 'secgate' }, `${hidden} more finding${hidden === 1 ? ' is' : 's are'} not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} errors, warnings and notices per step, most severe first here): see the job summary or the SARIF log`),
-    );
-  }
-  lines.push(...shown.notice);
-  return lines;
 }
 
 function annotation(level: AnnotationLevel, c: Candidate, prefix: string): string {

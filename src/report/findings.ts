@@ -1,6 +1,7 @@
 import type { Log, ReportingDescriptor, Result, Run } from 'sarif';
 import { eachResult, isSuppressed, kindOf, locationUri, props, severityOf, startLine, toolName } from '../sarif/props.js';
 import { rank, type Severity } from '../sarif/severity.js';
+import { isSpooledRules, type SpooledRules } from '../sarif/spooled-rules.js';
 
 /** A suppression as a reader needs it: who accepted the risk, why, until when. */
 export interface SuppressionView {
@@ -41,19 +42,63 @@ export interface FindingView {
 }
 
 export function findingsOf(log: Log): FindingView[] {
-  const out: FindingView[] = [];
-  // Rules by id, per run: results without ruleIndex would otherwise search the list each time.
-  const byRun = new Map<Run, Map<string, ReportingDescriptor>>();
-  for (const { run, result } of eachResult(log)) {
-    let rules = byRun.get(run);
-    if (!rules) {
-      rules = new Map();
-      for (const r of run.tool.driver.rules ?? []) if (!rules.has(r.id)) rules.set(r.id, r);
-      byRun.set(run, rules);
+  return [...eachFinding(log)];
+}
+
+/**
+ * The findings of a log one at a time, in order: a reader that keeps a few (top-k, counts) never
+ * holds them all, and a spooled run (SpooledResults, SpooledRules) is read sequentially, its rules
+ * one by one as results name them.
+ */
+export function* eachFinding(log: Log): Generator<FindingView, void, undefined> {
+  const views = new FindingViews();
+  for (const { run, result } of eachResult(log)) yield views.of(run, result);
+}
+
+/** eachFinding's views for a caller walking the results itself (to do more with each): give them in the log's order. */
+export class FindingViews {
+  private run: Run | undefined;
+  private rules: RuleOf | undefined;
+
+  of(run: Run, result: Result): FindingView {
+    if (run !== this.run || !this.rules) {
+      this.run = run;
+      this.rules = ruleLookup(run);
     }
-    out.push(viewOf(run, result, rules));
+    return viewOf(run, result, this.rules);
   }
-  return out;
+}
+
+type RuleOf = (r: Result) => ReportingDescriptor | undefined;
+
+/** A run's rule of a result: by ruleIndex when it names one, else by ruleId (the first rule with that id). */
+function ruleLookup(run: Run): RuleOf {
+  const rules = run.tool.driver.rules ?? [];
+  if (isSpooledRules(rules)) {
+    const spooled: SpooledRules = rules; // its at(i) and indexOf(id), not Array's
+    // One read per rule named; results naming the same rule one after another (SARIF tools) read it once.
+    let lastIndex = -1;
+    let last: ReportingDescriptor | undefined;
+    const at = (i: number) => (i === lastIndex ? last! : ((lastIndex = i), (last = spooled.at(i))));
+    return (r) => {
+      const ri = r.ruleIndex;
+      if (typeof ri === 'number' && Number.isInteger(ri) && ri >= 0 && ri < spooled.length) return at(ri);
+      if (r.ruleId === undefined) return undefined;
+      const i = spooled.indexOf(r.ruleId);
+      return i < 0 ? undefined : at(i);
+    };
+  }
+  // Rules by id, made on first use: results without ruleIndex would otherwise search the list each time.
+  let byId: Map<string, ReportingDescriptor> | undefined;
+  return (r) => {
+    if (typeof r.ruleIndex === 'number' && rules[r.ruleIndex]) return rules[r.ruleIndex];
+    if (r.ruleId === undefined) return undefined;
+    if (!byId) {
+      byId = new Map();
+      for (const rule of rules) if (!byId.has(rule.id)) byId.set(rule.id, rule);
+    }
+    return byId.get(r.ruleId);
+  };
 }
 
 /** Most severe first; then tool, rule and location, so every report orders findings the same. */
@@ -76,9 +121,9 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function viewOf(run: Run, r: Result, rulesById: Map<string, ReportingDescriptor>): FindingView {
+function viewOf(run: Run, r: Result, ruleOf: RuleOf): FindingView {
   const p = props(r);
-  const rule = ruleOf(run, r, rulesById);
+  const rule = ruleOf(r);
   const ruleProps = (rule?.properties ?? {}) as { tags?: unknown; cwe?: unknown };
   const tags = strings(p.tags ?? ruleProps.tags);
   const cwe = strings(p.cwe ?? ruleProps.cwe);
@@ -121,18 +166,12 @@ function viewOf(run: Run, r: Result, rulesById: Map<string, ReportingDescriptor>
   };
 }
 
-function ruleOf(run: Run, r: Result, rulesById: Map<string, ReportingDescriptor>): ReportingDescriptor | undefined {
-  const rules = run.tool.driver.rules ?? [];
-  if (typeof r.ruleIndex === 'number' && rules[r.ruleIndex]) return rules[r.ruleIndex];
-  return r.ruleId !== undefined ? rulesById.get(r.ruleId) : undefined;
-}
-
 function strings(x: unknown): string[] {
   return Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string') : [];
 }
 
 /** Waivers (accepted suppressions with an expiry date) sorted by the soonest expiry. */
-export function expiringWaivers(findings: FindingView[], now?: Date, withinDays = 30): { finding: FindingView; expires: string; daysLeft?: number }[] {
+export function expiringWaivers(findings: Iterable<FindingView>, now?: Date, withinDays = 30): { finding: FindingView; expires: string; daysLeft?: number }[] {
   const out: { finding: FindingView; expires: string; daysLeft?: number }[] = [];
   for (const f of findings) {
     for (const s of f.suppressions) {

@@ -5,7 +5,8 @@ import { summarise, sumCounts, type Summary } from '../sarif/summary.js';
 import { forMarkdown, forMarkdownCode } from '../text/escape.js';
 import { VERSION } from '../version.js';
 import { displayUri } from './console.js';
-import { bySeverity, expiringWaivers, findingsOf, isOpen, type FindingView } from './findings.js';
+import { FirstSorted } from '../policy/top.js';
+import { bySeverity, eachFinding, expiringWaivers, isOpen, type FindingView } from './findings.js';
 import type { Reporter } from './types.js';
 
 export interface MarkdownOptions {
@@ -21,6 +22,8 @@ export interface MarkdownOptions {
   detailsLimit?: number;
   /** The clock for "waivers expiring soon" (default: list every dated waiver). */
   now?: Date;
+  /** This log's findings already tallied (same detailsLimit): rendering then reads no finding. */
+  tally?: MarkdownTally;
 }
 
 /** GitHub's limit for an issue or PR comment body. */
@@ -47,8 +50,8 @@ const ICON = { pass: '✅', fail: '❌', error: '⛔', none: '❔' } as const;
 export function renderMarkdown(log: Log, opts: MarkdownOptions): string {
   const verdict = readVerdict(log);
   const summary = verdict?.summary ?? summarise(log);
-  const findings = findingsOf(log);
-  const limit = Math.max(1, opts.detailsLimit ?? 10);
+  const limit = limitOf(opts.detailsLimit);
+  const t = opts.tally?.limit === limit ? opts.tally : MarkdownTally.of(log, limit);
   const lines: string[] = [];
   const title = forMarkdown(opts.title ?? 'secgate', 120);
 
@@ -63,16 +66,16 @@ export function renderMarkdown(log: Log, opts: MarkdownOptions): string {
       for (const w of verdict.warnings) lines.push(...reasonBlock(w, '⚠️', limit, '####'));
     }
   } else {
-    const open = findings.filter(isOpen).sort(bySeverity);
-    if (open.length) {
-      lines.push('### Top findings', '', ...findingTable(open.slice(0, limit).map(refOf)));
-      if (open.length > limit) lines.push('', `_… and ${open.length - limit} more._`);
+    const open = t.open;
+    if (open.count) {
+      lines.push('### Top findings', '', ...findingTable(open.kept.map(refOf)));
+      if (open.count > limit) lines.push('', `_… and ${open.count - limit} more._`);
       lines.push('');
     }
   }
 
-  lines.push(...baselineBlock(verdict, findings, limit));
-  lines.push(...(verdict?.waivers ? verdictWaiverBlock(verdict.waivers, limit) : waiverBlock(findings, limit, opts.now)));
+  lines.push(...baselineBlock(verdict, t, limit));
+  lines.push(...(verdict?.waivers ? verdictWaiverBlock(verdict.waivers, limit) : waiverBlock(t.dated, limit, opts.now)));
   lines.push(`<sub>secgate ${forMarkdown(VERSION, 40)} · the full list is in the SARIF log</sub>`);
   return fit(lines, opts.maxChars);
 }
@@ -139,27 +142,78 @@ function refOf(f: FindingView): FindingRef {
   return { tool: f.tool, ruleId: f.ruleId, severity: f.severity, message: f.message, package: f.package, location: f.uri, line: f.line, fixedVersions: f.fixedVersions };
 }
 
+type BaselineState = 'new' | 'unchanged' | 'updated' | 'absent';
+
+/**
+ * What the summary needs of a log's findings, kept from one pass over them (add each, in the log's
+ * order): a spooled log is read once, not once per render, and no more findings are held than the
+ * tables show. A caller that walks the log anyway (annotations) feeds it and passes it to renderMarkdown.
+ */
+export class MarkdownTally {
+  /** Open findings (isOpen), the first `limit` by bySeverity: the no-verdict "Top findings". */
+  readonly open: FirstSorted<FindingView>;
+  /** Findings with a baselineState, and how many of each. */
+  withState = 0;
+  readonly states: Record<BaselineState, number> = { new: 0, unchanged: 0, updated: 0, absent: 0 };
+  /** New and not suppressed; absent (fixed). */
+  readonly fresh: FirstSorted<FindingView>;
+  readonly fixed: FirstSorted<FindingView>;
+  /** Findings with a dated suppression, in order (waiverBlock's input; kept only without the verdict's waiver account). */
+  readonly dated: FindingView[] = [];
+  readonly limit: number;
+  private readonly withDated: boolean;
+
+  constructor(log: Log, detailsLimit?: number) {
+    this.limit = limitOf(detailsLimit);
+    this.open = new FirstSorted(this.limit, bySeverity);
+    this.fresh = new FirstSorted(this.limit, bySeverity);
+    this.fixed = new FirstSorted(this.limit, bySeverity);
+    this.withDated = !readVerdict(log)?.waivers;
+  }
+
+  /** Every finding of `log`, tallied. */
+  static of(log: Log, detailsLimit?: number): MarkdownTally {
+    const t = new MarkdownTally(log, detailsLimit);
+    for (const f of eachFinding(log)) t.add(f);
+    return t;
+  }
+
+  add(f: FindingView): void {
+    if (isOpen(f)) this.open.add(f);
+    const st = f.baselineState;
+    if (st) {
+      this.withState++;
+      if (Object.prototype.hasOwnProperty.call(this.states, st)) this.states[st as BaselineState]++;
+      if (st === 'new' && !f.suppressed) this.fresh.add(f);
+      else if (st === 'absent') this.fixed.add(f);
+    }
+    if (this.withDated && f.suppressions.some((x) => x.expires)) this.dated.push(f);
+  }
+}
+
+const limitOf = (detailsLimit: number | undefined) => Math.max(1, detailsLimit ?? 10);
+
 /** New vs fixed vs unchanged: the verdict's own account when the gate had a baseline, else the results' baselineState. */
-function baselineBlock(verdict: Verdict | undefined, findings: FindingView[], limit: number): string[] {
-  const with_ = findings.filter((f) => f.baselineState);
+function baselineBlock(verdict: Verdict | undefined, t: MarkdownTally, limit: number): string[] {
   const info = verdict?.baseline;
-  if (!with_.length && !info) return [];
-  const count = (st: 'new' | 'unchanged' | 'updated' | 'absent') => info?.counts[st] ?? with_.filter((f) => f.baselineState === st).length;
+  if (!t.withState && !info) return [];
+  const count = (st: BaselineState) => info?.counts[st] ?? t.states[st];
   const out = [
     `### Against the baseline${info?.against ? ` (${forMarkdown(info.against, 200)})` : ''}`,
     '',
     `🆕 **${count('new')}** new · ${count('updated')} updated · ${count('unchanged')} unchanged · ✔️ **${count('absent')}** fixed (absent since the baseline)`,
     '',
   ];
-  const fresh = with_.filter((f) => f.baselineState === 'new' && !f.suppressed).sort(bySeverity);
-  if (fresh.length) {
-    out.push('New findings:', '', ...findingTable(fresh.slice(0, limit).map(refOf)), '');
-    if (fresh.length > limit) out.push(`_… and ${fresh.length - limit} more new._`, '');
+  const fresh = t.fresh;
+  if (fresh.count) {
+    out.push('New findings:', '', ...findingTable(fresh.kept.map(refOf)), '');
+    if (fresh.count > limit) out.push(`_… and ${fresh.count - limit} more new._`, '');
   }
-  const fixed = info?.fixed ?? with_.filter((f) => f.baselineState === 'absent').sort(bySeverity).map(refOf);
-  if (fixed.length) {
+  const fixed = info?.fixed ?? t.fixed.kept.map(refOf);
+  const fixedCount = info?.fixed ? info.fixed.length : t.fixed.count;
+  if (fixedCount) {
     out.push('Fixed:', '', ...findingTable(fixed.slice(0, limit)), '');
-    if (fixed.length > limit) out.push(`_… and ${fixed.length - limit} more fixed._`, '');
+    if (fixedCount > limit) out.push(`_… and ${fixedCount - limit} more fixed._`, '');
   }
   return out;
 }

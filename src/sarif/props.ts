@@ -1,5 +1,6 @@
 import type { Result, Run, Log } from 'sarif';
 import { isSeverity, type Severity } from './severity.js';
+import { isSpooled, type SpooledResults } from './spooled-types.js';
 
 /** The kinds of tool secgate knows; policies match on them. */
 export const TOOL_KINDS = ['sast', 'dast', 'sca', 'container', 'secret', 'iac', 'runtime', 'license'] as const;
@@ -106,14 +107,31 @@ export function startLine(r: Result): number | undefined {
   return r.locations?.[0]?.physicalLocation?.region?.startLine;
 }
 
-/** Every (run, result) pair of a log, in order. */
+/**
+ * Every (run, result) pair of a log, in order. A spooled run (SpooledResults) is read sequentially
+ * through its iterator, one result object at a time: indexing it would not work, and `[...]` would
+ * put every result back on the heap.
+ */
 export function* eachResult(log: Log): Generator<{ run: Run; runIndex: number; result: Result; resultIndex: number }> {
   // Index loops, not .entries(): no [index, value] pair allocated per result.
   for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
     const run = log.runs[runIndex]!;
     const results = run.results ?? [];
+    if (isSpooled(results)) {
+      let resultIndex = 0;
+      for (const result of results) yield { run, runIndex, result, resultIndex: resultIndex++ };
+      continue;
+    }
     for (let resultIndex = 0; resultIndex < results.length; resultIndex++) {
       yield { run, runIndex, result: results[resultIndex]!, resultIndex };
     }
   }
+}
+
+/** Result `resultIndex` of a run as eachResult gave it: one read for a spooled run (its extras come after the spooled ones). */
+export function resultAt(run: Run, resultIndex: number): Result {
+  const results = run.results ?? [];
+  if (!isSpooled(results)) return results[resultIndex]!;
+  const spooled: SpooledResults = results; // its at(i), not Array#at
+  return resultIndex < spooled.count ? spooled.at(resultIndex) : spooled.extras[resultIndex - spooled.count]!;
 }

@@ -28,6 +28,11 @@ export interface SpooledRules {
   readonly length: number;
   readonly count: number;
   idAt(i: number): string;
+  /**
+   * The index of the first rule with this id, -1 when none: a reader that finds a result's rule by
+   * id (results without ruleIndex) gets one rule (`at`) without reading them all.
+   */
+  indexOf(id: string): number;
   /** The rule's tags as they will be written (cut when the view cuts them). */
   tagsAt(i: number): readonly string[];
   /** The texts of rules `indices` (all when absent; in the order given, ascending reads fastest), compact, complete. */
@@ -134,6 +139,10 @@ export class SpooledRuleStore {
     return this.numbers.get(id)!;
   }
 
+  /** @internal the number of rule `id`, -1 when none (ids are declared once). */ find(id: string): number {
+    return this.numbers.get(id) ?? -1;
+  }
+
   /** @internal */ idOf(n: number): string {
     return this.ids[n]!;
   }
@@ -203,6 +212,20 @@ class SpooledRuleView implements SpooledRules {
   idAt(i: number): string {
     return this.store.idOf(this.n(i));
   }
+
+  indexOf(id: string): number {
+    if (!this.indices) return this.store.find(id);
+    // A view's index of each id, made on first use: a view keeps some rules, in its own order.
+    if (!this.byId) {
+      this.byId = new Map();
+      for (let i = 0; i < this.indices.length; i++) {
+        const key = this.store.idOf(this.indices[i]!);
+        if (!this.byId.has(key)) this.byId.set(key, i);
+      }
+    }
+    return this.byId.get(id) ?? -1;
+  }
+  private byId: Map<string, number> | undefined;
 
   tagsAt(i: number): readonly string[] {
     const tags = this.store.tagsOf(this.n(i));

@@ -1,5 +1,5 @@
 import type { Log, Run } from 'sarif';
-import { isFinding, isSuppressed, severityOf, toolName, runSucceeded, runOptional } from './props.js';
+import { eachResult, isFinding, isSuppressed, severityOf, toolName, runSucceeded, runOptional } from './props.js';
 import { SEVERITIES, maxSeverity, type Severity } from './severity.js';
 
 export type SeverityCounts = Record<Severity, number>;
@@ -33,16 +33,12 @@ export function emptyCounts(): SeverityCounts {
 
 export function summarise(log: Log): Summary {
   const tally = new SummaryTally(log.runs);
-  for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
-    const results = log.runs[runIndex]!.results;
-    if (!results) continue;
-    for (let i = 0; i < results.length; i++) {
-      const result = results[i]!;
-      if (result.baselineState === 'absent') continue; // fixed since the baseline: not a finding now
-      if (!isFinding(result)) continue; // a passed or not-applicable check
-      if (isSuppressed(result)) tally.suppressed(runIndex);
-      else tally.add(runIndex, severityOf(result), result.correlationGuid ?? `${runIndex}:${result.ruleId}:${JSON.stringify(result.locations?.[0] ?? '')}`);
-    }
+  // eachResult: a spooled run is read sequentially, not indexed.
+  for (const { runIndex, result } of eachResult(log)) {
+    if (result.baselineState === 'absent') continue; // fixed since the baseline: not a finding now
+    if (!isFinding(result)) continue; // a passed or not-applicable check
+    if (isSuppressed(result)) tally.suppressed(runIndex);
+    else tally.add(runIndex, severityOf(result), result.correlationGuid ?? `${runIndex}:${result.ruleId}:${JSON.stringify(result.locations?.[0] ?? '')}`);
   }
   return tally.finish();
 }

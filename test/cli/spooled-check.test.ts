@@ -108,6 +108,8 @@ interface Case {
   code?: number;
   /** A difference found and reported, not yet fixed: the case is expected to fail until it is. */
   knownDifference?: string;
+  /** What the in-memory run must show, so the case exercises it: per written file, or 'stdout' of the console run. */
+  shows?: Record<string, RegExp[]>;
 }
 
 const REPORT_FILES = ['r.md', 'r.xml', 'r.html'];
@@ -230,6 +232,27 @@ function bigSarif(n: number): string {
   return JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'BigScan', rules } }, results }] });
 }
 
+/**
+ * Two tools' SARIF with 60 findings each in three levels, every rule of a level scored alike (ties in
+ * severity and score everywhere: first sighting orders them), ScanB re-reporting half of ScanA's.
+ * `variant` 1 is an earlier state (findings 15 … 74): against it 15 are new and 15 fixed.
+ */
+function tiedSarif(variant: 0 | 1): string {
+  const levels = ['error', 'warning', 'note'] as const;
+  const scores = { error: '8.1', warning: '5.5', note: '2.0' };
+  const rules = Array.from({ length: 9 }, (_, r) => ({ id: `T${r}`, shortDescription: { text: `tied rule ${r}` }, properties: { 'security-severity': scores[levels[r % 3]!] } }));
+  const finding = (i: number) => ({
+    ruleId: `T${i % 9}`,
+    ruleIndex: i % 9,
+    level: levels[i % 3],
+    message: { text: `tied finding ${i}` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: `src/m${i % 20}.js` }, region: { startLine: 1 + (i % 4) } } }],
+  });
+  const ids = Array.from({ length: 60 }, (_, i) => i + (variant ? 15 : 0));
+  const run = (name: string, which: number[]) => ({ tool: { driver: { name, rules } }, results: which.map(finding) });
+  return JSON.stringify({ version: '2.1.0', runs: [run('ScanA', ids), run('ScanB', ids.filter((i) => i % 2 === 0))] });
+}
+
 /** fixtures/policy/scenarios: each dir's files (dotfiles too) and the shared reports, its args. */
 const SCENARIOS = join(FIX, 'policy', 'scenarios');
 /** Scenarios the cases below already cover (the default policy's fail, require:, waivers in every state). */
@@ -331,6 +354,22 @@ const CASES: Case[] = [
     args: [R('grype.json'), R('trivy.json'), R('semgrep.sarif'), R('zap-2.17-traditional.json')],
     env: (dir) => ({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'outputs.txt'), GITHUB_WORKSPACE: dir }),
     written: ['summary.md', 'outputs.txt'],
+  },
+  // GitHub Actions against a baseline, the log walked as it is (spooled: never read back whole):
+  // more than 10 annotations a level with tied severities and scores (order and the hidden count),
+  // the summary's new and fixed tables past their 10 rows
+  {
+    name: 'in GitHub Actions against a --baseline: tied annotations, new and fixed tables',
+    code: 1,
+    files: { 'now.sarif': tiedSarif(0), 'prev.sarif': tiedSarif(1), 'secgate.yml': 'policy:\n  fail_on: [ { new: true, severity: high } ]\n' },
+    setup: (dir) => execFileSync(process.execPath, [CLI, 'baseline', 'prev.sarif', '-o', 'base.sarif'], { cwd: dir, stdio: 'pipe', env: { PATH: process.env['PATH'], NO_COLOR: '1' } }),
+    args: ['now.sarif', '--baseline', 'base.sarif', '--comment'],
+    env: (dir) => ({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'outputs.txt'), GITHUB_WORKSPACE: dir }),
+    written: ['summary.md', 'outputs.txt'],
+    shows: {
+      stdout: [/^::error file=src\/m\d+\.js,line=\d,title=high T0 \[ScanA\]/m, /^::notice title=secgate::\d+ more findings are not annotated/m],
+      'summary.md': [/^New findings:$/m, /^_… and \d+ more new\._$/m, /^Fixed:$/m, /^_… and \d+ more fixed\._$/m],
+    },
   },
   // actions (dry run: what they would do is embedded in the log), --quiet, a user --sarif-schema (the log checked materialised)
   {
@@ -522,6 +561,10 @@ describe.skipIf(!HAVE_CLI)(`secgate check: spooled and streamed give what in mem
       expect([0, 1, 2], memory.json.stderr).toContain(memory.json.code);
       if (c.code !== undefined) expect(memory.json.code, memory.json.stderr).toBe(c.code);
       if (memory.json.code !== 2 || c.name.startsWith('error:')) expect(memory.pretty, memory.json.stderr).toBeDefined();
+      for (const [what, patterns] of Object.entries(c.shows ?? {})) {
+        const text = what === 'stdout' ? memory.text?.stdout : memory.reports[what];
+        for (const p of patterns) expect(text, `${what} shows ${p}`).toMatch(p);
+      }
       expectSame(memory, spooled, 'spooled');
       expectSame(memory, streamed, 'streamed');
     });

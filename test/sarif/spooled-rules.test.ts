@@ -118,6 +118,12 @@ describe('RunBuilder rules spooled (sink with ruleSpool)', () => {
     expect(view.at(0).properties!['severity']).toBe('critical');
     expect(view.at(1).properties!['severity']).toBe('medium');
     expect([...view.view([2])].map(asData)).toEqual([cut(want[11]!)]);
+    // A rule by id without reading the rules: the first with that id, in the view's own numbering.
+    for (let i = 0; i < want.length; i++) expect(rules.indexOf(want[i]!.id)).toBe(i);
+    expect(rules.indexOf('R99')).toBe(-1);
+    expect(rules.indexOf('__proto__')).toBe(-1);
+    expect([view.indexOf('R9'), view.indexOf('R11'), view.indexOf('R4'), view.indexOf('R0')]).toEqual([1, 2, 0, -1]);
+    expect(rules.view([3, 3, 5]).indexOf('R3')).toBe(0);
   });
 
   it('each rule is handed to the spool (to be checked) as the in-memory rule is first built', () => {
