@@ -28,16 +28,8 @@ export class KeyTable {
 
   /** The id of `key`, added when it is new. */
   add(key: string): number {
-    const h = hashOf(key);
-    const wide = lastWide;
-    const mask = this.slots.length - 1;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
-      const at = this.slots[s]!;
-      if (at === 0) break;
-      const id = at - 1;
-      if (this.hashes[id] === h && this.wide[id] === wide && this.equals(id, key, wide)) return id;
-    }
-    return this.insert(key, h, wide);
+    const id = this.find(key);
+    return id >= 0 ? id : this.insert(key, lastHash, lastWide);
   }
 
   /** The id of `key`, or -1 when it was never added. */
@@ -111,7 +103,8 @@ export class KeyTable {
   }
 }
 
-/** Whether the string hashOf last hashed has a char over 0xff (one pass over the key for both). */
+/** What hashOf last computed: its hash, and whether the string has a char over 0xff (one pass over the key for both). */
+let lastHash = 0;
 let lastWide = 0;
 
 /** FNV-1a over the UTF-16 code units, then a final mix so the low bits (the slot) depend on every char. */
@@ -127,5 +120,6 @@ function hashOf(s: string): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  return h | 0;
+  lastHash = h | 0;
+  return lastHash;
 }
