@@ -3,7 +3,7 @@
 // (A, B, A, B, …) after one warm-up each, so load from other work hits both sides alike. Wall time
 // is measured here (hrtime around the child); peak RSS comes from /usr/bin/time -f %M.
 //
-//   npm run bench -- [--runs 5] [--only startup,check,huge,saf,run] [--out bench/out]
+//   npm run bench -- [--runs 5] [--only startup,check,consumers,huge,saf,run] [--out bench/out]
 //
 // Needs `npm run build` (dist/cli.js) and `node bench/generate.mjs` (bench/out/*; --huge for the
 // 1 GB file). The SAF comparison needs `npm install --prefix bench/saf @mitre/saf@1.5.3` (bench only,
@@ -20,7 +20,7 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const RUNS = Number(opt('--runs', '5'));
 const OUT = opt('--out', join(root, 'bench', 'out'));
-const ONLY = new Set((opt('--only', 'startup,check,saf,run,huge') ?? '').split(','));
+const ONLY = new Set((opt('--only', 'startup,check,consumers,saf,run,huge') ?? '').split(','));
 // A snapshot of dist/ beside it (so ../rules, ../schema resolve as from dist): a rebuild by someone
 // else during the bench would otherwise swap the lazily loaded chunks under a running command.
 const SNAPSHOT = join(root, '.bench-dist');
@@ -133,6 +133,44 @@ if (ONLY.has('check')) {
       const [outFloor] = outputMb === undefined ? [undefined] : group(`output floor ${name}`, [{ name: 'floor on the output', cmd: floorCmd(outFile) }]);
       results.groups.check.push({ input: name, inputMb: mb(f), secgate: sg, floor, ratio, rssRatio, outputMb, outputFloor: outFloor });
       say(`| ${name} | ${mb(f).toFixed(0)} MB | ${sg.failed ? `FAILED (${sg.error})` : `${ms(sg.medianMs)} (${ms(sg.minMs)} … ${ms(sg.maxMs)})`} | ${ms(floor.medianMs)} | **${ratio.toFixed(2)}×** ${verdict(ratio <= 2.5)} | ${sg.medianRssMb.toFixed(0)} MB | ${rssRatio.toFixed(1)}× ${verdict(rssRatio <= 4)} | ${floor.medianRssMb.toFixed(0)} MB (${(floor.medianRssMb / mb(f)).toFixed(1)}×) | ${outputMb === undefined ? '—' : `${outputMb.toFixed(0)} MB`} | ${outFloor ? ms(outFloor.medianMs) : '—'} | ${outFloor ? `${(sg.medianMs / outFloor.medianMs).toFixed(2)}×` : '—'} |`);
+    }
+    say();
+  }
+}
+
+// 2b. What a pipeline asks of check besides the verdict, on a spooled input: GitHub Actions (annotations,
+// job summary, outputs), a --baseline (the input's own log: every finding matched), the per-finding
+// reports GitLab reads (codequality, junit) and html, and --history. Each should cost about what the
+// spooled gate alone costs in memory: the log is walked, not read back whole.
+if (ONLY.has('consumers')) {
+  const inputs = ['sarif-200k.sarif', 'grype-100k.json'].filter((n) => existsSync(join(OUT, n)));
+  if (!inputs.length) say(`(consumers: no inputs in ${OUT}: run \`node bench/generate.mjs\`)\n`);
+  else {
+    say('### `secgate check` on a spooled input with what a pipeline asks besides the verdict');
+    say();
+    say('| input | plain | GitHub Actions | --baseline (its own log) | --report codequality, junit, html | --history |');
+    say('| --- | ---: | ---: | ---: | ---: | ---: |');
+    results.groups.consumers = [];
+    for (const name of inputs) {
+      const f = join(OUT, name);
+      const dir = join(work, `consumers-${name}`);
+      mkdirSync(dir, { recursive: true });
+      const base = join(dir, 'base.sarif');
+      spawnSync(node, [CLI, 'check', f, '--sarif', base, '-q'], { cwd: dir, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+      const out = join(dir, 'out.sarif');
+      const env = { ...process.env, NO_COLOR: '1' };
+      delete env.GITHUB_ACTIONS;
+      const ga = { ...env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'outputs.txt'), GITHUB_WORKSPACE: dir };
+      const variants = [
+        { name: 'plain', cmd: secgate('check', f, '--sarif', out, '-q'), env },
+        { name: 'GitHub Actions', cmd: secgate('check', f, '--sarif', out, '-q'), env: ga },
+        { name: '--baseline', cmd: secgate('check', f, '--sarif', out, '-q', '--baseline', base), env },
+        { name: 'reports', cmd: secgate('check', f, '--sarif', out, '-q', '--report', `codequality:${join(dir, 'cq.json')}`, '--report', `junit:${join(dir, 'junit.xml')}`, '--report', `html:${join(dir, 'r.html')}`), env },
+        { name: '--history', cmd: secgate('check', f, '--sarif', out, '-q', '--history', join(dir, 'history.jsonl')), env },
+      ].map((v) => ({ ...v, cwd: dir, ok: [0, 1] }));
+      const measured = group(`consumers ${name}`, variants, { runs: Math.min(RUNS, 3) });
+      results.groups.consumers.push({ input: name, inputMb: mb(f), variants: measured });
+      say(`| ${name} (${mb(f).toFixed(0)} MB) | ${measured.map((m) => (m.failed ? `FAILED (${m.error})` : `${ms(m.medianMs)}, ${m.medianRssMb.toFixed(0)} MB`)).join(' | ')} |`);
     }
     say();
   }
