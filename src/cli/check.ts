@@ -116,7 +116,7 @@ export interface GateResult {
 /** Everything after the verdict: the SARIF log, reports, history, the console, GitHub. */
 export async function afterGate(g: GateResult, config: Config, opts: CheckOptions, ctx: CliContext, reportSpecs: ReportSpec[]): Promise<number> {
   const { log, verdict } = g;
-  if (config.actions?.length) await (await import('./actions.js')).actionsAfterGate(g.full(), config, opts, ctx);
+  if (config.actions?.length) await (await import('./actions.js')).actionsAfterGate(log, config, opts, ctx);
   const schema = opts.sarifSchema ? await readSchema(opts.sarifSchema, ctx) : undefined;
   const problems = createSarifValidator(schema)(log);
   if (problems.length) {
