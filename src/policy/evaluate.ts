@@ -49,6 +49,8 @@ export function decideVerdict(log: Log, policy: PolicyConfig, context: VerdictCo
     reasons.push({ code: 'nothing-scanned', message: `no scanner completed (${log.runs.length} failed, all optional): there is nothing to decide on — fix at least one of them` });
   }
 
+  warnings.push(...scannerNotes(log));
+
   const gate = checkQualityGates(log, policy.quality_gate ?? 'enforce');
   reasons.push(...gate.reasons);
   warnings.push(...gate.warnings);
@@ -68,6 +70,35 @@ export function decideVerdict(log: Log, policy: PolicyConfig, context: VerdictCo
 
   const status = reasons.some((r) => ERROR_CODES.has(r.code)) ? 'error' : reasons.length ? 'fail' : 'pass';
   return { status, reasons, warnings, summary, ...context };
+}
+
+/**
+ * What a scanner that completed said went wrong (SARIF toolExecutionNotifications of level error or
+ * warning, the default level): a resource it could not scan, lines it skipped. Not a failure, but a
+ * pass over a partial scan must say so — one warning per run, its first such note and how many.
+ */
+function scannerNotes(log: Log): Reason[] {
+  const out: Reason[] = [];
+  for (const run of log.runs) {
+    if (!runSucceeded(run)) continue; // a failed run is a reason of its own (above)
+    let errors = 0;
+    let count = 0;
+    let first: string | undefined;
+    for (const inv of run.invocations ?? []) {
+      for (const n of inv.toolExecutionNotifications ?? []) {
+        const level = n.level ?? 'warning';
+        if (level !== 'error' && level !== 'warning') continue;
+        count++;
+        if (level === 'error') errors++;
+        first ??= n.message?.text ?? n.message?.markdown ?? '(no message)';
+      }
+    }
+    if (!count) continue;
+    const what = errors ? `${errors} error${errors === 1 ? '' : 's'}${count > errors ? ` and ${count - errors} warning${count - errors === 1 ? '' : 's'}` : ''}` : `${count} warning${count === 1 ? '' : 's'}`;
+    const clipped = first!.length > 300 ? `${first!.slice(0, 299)}…` : first!;
+    out.push({ code: 'scanner-notes', message: `${toolName(run)} completed with ${what}: ${clipped}${count > 1 ? ` (and ${count - 1} more in the SARIF log's invocations)` : ''}` });
+  }
+  return out;
 }
 
 /** policy.require: kinds or tools that must have run (and succeeded) for a verdict to mean anything. */
