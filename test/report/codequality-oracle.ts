@@ -4,33 +4,11 @@
  */
 import type { Log } from 'sarif';
 import { digest } from '../../src/sarif/hash.js';
-import type { Severity } from '../../src/sarif/severity.js';
+import { CODE_QUALITY_SEVERITY, type CodeQualityIssue } from '../../src/report/codequality.js';
 import { showInvisible, toWellFormed } from '../../src/text/escape.js';
 import { displayUri } from '../../src/report/console.js';
 import { isOpen, type FindingView } from '../../src/report/findings.js';
 import { findingsOf } from './findings-oracle.js';
-
-/** One entry of GitLab's Code Quality report (a subset of the Code Climate issue spec). */
-export interface CodeQualityIssue {
-  description: string;
-  check_name: string;
-  fingerprint: string;
-  severity: 'info' | 'minor' | 'major' | 'critical' | 'blocker';
-  location: { path: string; lines: { begin: number } };
-  // Code Climate fields GitLab tolerates; kept for other Code Climate consumers.
-  type: 'issue';
-  categories: string[];
-  engine_name: string;
-}
-
-/** secgate's five severities onto GitLab's five, in order. */
-export const CODE_QUALITY_SEVERITY: Record<Severity, CodeQualityIssue['severity']> = {
-  critical: 'blocker',
-  high: 'critical',
-  medium: 'major',
-  low: 'minor',
-  info: 'info',
-};
 
 /**
  * Every open finding (not suppressed, not fixed) as a Code Quality issue. GitLab compares the
