@@ -130,7 +130,7 @@ export async function afterGate(g: GateResult, config: Config, opts: CheckOption
   await writeFileAtomic(resolve(ctx.cwd, opts.sarif), sarifChunks(out, opts.sarifLayout ?? 'auto'));
   const uploadWarning = githubUploadWarning(out, opts.sarif);
   if (uploadWarning) await write(ctx.stderr, `secgate: warning: ${forTerminalLine(uploadWarning, 600)}\n`);
-  if (reportSpecs.length) await (await import('./report.js')).writeReports(g.full(), reportSpecs, ctx, { failOn: config.policy.fail_on, sarifLayout: opts.sarifLayout });
+  if (reportSpecs.length) await (await import('./report.js')).writeReports(log, reportSpecs, ctx, { failOn: config.policy.fail_on, sarifLayout: opts.sarifLayout });
   await (await import('../history/record.js')).recordHistory(log, { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), command: opts.command ?? 'check', flag: opts.history, config });
 
   const consoleOpts = (stream?: Parameters<typeof useColor>[2]) => ({ color: useColor(ctx, opts, stream), quiet: opts.quiet ?? false, ...(g.topOpen ? { topOpen: g.topOpen } : {}) });

@@ -1,4 +1,6 @@
-import type { Log } from 'sarif';
+import type { Log, Run } from 'sarif';
+import { KeyTable } from '../io/key-table.js';
+import { ruleReader } from '../report/findings.js';
 import { eachResult, isSuppressed, props, severityOf, toolName } from '../sarif/props.js';
 import { maxSeverity, type Severity } from '../sarif/severity.js';
 import { cweTop25, owaspTop10 } from './data.js';
@@ -36,8 +38,10 @@ export function complianceGroups(log: Log): ComplianceGroup[] {
   const top25 = cweTop25();
   const cweToOwasp = new Map<number, (typeof owasp)[number]>();
   for (const c of owasp) for (const n of c.cwes) cweToOwasp.set(n, c);
-  const groups = new Map<string, { g: ComplianceGroup; classes: Set<string>; tools: Set<string> }>();
-  const add = (framework: string, id: string, name: string, cls: string, s: Severity, tool: string) => {
+  const groups = new Map<string, { g: ComplianceGroup; classes: Set<number>; tools: Set<string> }>();
+  // Class keys interned off the heap: a group holds numbers, not a string per finding.
+  const classKeys = new KeyTable();
+  const add = (framework: string, id: string, name: string, cls: number, s: Severity, tool: string) => {
     const key = `${framework}|${id}`;
     let e = groups.get(key);
     if (!e) {
@@ -48,12 +52,15 @@ export function complianceGroups(log: Log): ComplianceGroup[] {
     e.tools.add(tool);
     e.g.worst = maxSeverity(e.g.worst, s);
   };
+  let rulesOf: Run | undefined;
+  let rules: ReturnType<typeof ruleReader> | undefined;
   for (const { run, result, runIndex, resultIndex } of eachResult(log)) {
     if (isSuppressed(result) || (result.kind && result.kind !== 'fail')) continue;
     const p = props(result);
-    const rule = run.tool.driver.rules?.find((r) => r.id === result.ruleId);
+    if (run !== rulesOf || !rules) (rulesOf = run), (rules = ruleReader(run));
+    const rule = rules.byId(result.ruleId);
     const tags = [...(p.tags ?? []), ...((rule?.properties?.['tags'] as string[] | undefined) ?? [])];
-    const cls = result.correlationGuid ?? `${runIndex}:${resultIndex}`;
+    const cls = classKeys.add(result.correlationGuid ?? `${runIndex}:${resultIndex}`);
     const s = severityOf(result);
     const tool = toolName(run);
     for (const n of cwesOf(tags, p.cwe ?? [])) {

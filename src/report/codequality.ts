@@ -3,7 +3,9 @@ import { digest } from '../sarif/hash.js';
 import type { Severity } from '../sarif/severity.js';
 import { showInvisible, toWellFormed } from '../text/escape.js';
 import { displayUri } from './console.js';
-import { findingsOf, isOpen, type FindingView } from './findings.js';
+import { eachFinding, isOpen, type FindingView } from './findings.js';
+import { grown } from '../io/grown.js';
+import { KeyTable } from '../io/key-table.js';
 import type { Reporter } from './types.js';
 
 export const codeQualityReporter: Reporter = {
@@ -11,9 +13,26 @@ export const codeQualityReporter: Reporter = {
   description: 'GitLab Code Quality JSON (artifacts:reports:codequality; merge request widget in every tier)',
   extension: 'json',
   render(log) {
-    return `${JSON.stringify(renderCodeQuality(log), null, 2)}\n`;
+    return [...codeQualityChunks(log)].join('');
+  },
+  chunks(log) {
+    return codeQualityChunks(log);
   },
 };
+
+/**
+ * `JSON.stringify(renderCodeQuality(log), null, 2)` + '\n', one issue at a time: millions of
+ * findings would pass V8's string limit as one string. An issue one level down in the array is its
+ * own pretty JSON with each line indented two more spaces (JSON strings hold no raw newline).
+ */
+export function* codeQualityChunks(log: Log): Generator<string> {
+  let first = true;
+  for (const issue of codeQualityIssues(log)) {
+    yield `${first ? '[\n  ' : ',\n  '}${JSON.stringify(issue, null, 2).replace(/\n/g, '\n  ')}`;
+    first = false;
+  }
+  yield first ? '[]\n' : '\n]\n';
+}
 
 /** One entry of GitLab's Code Quality report (a subset of the Code Climate issue spec). */
 export interface CodeQualityIssue {
@@ -44,25 +63,32 @@ export const CODE_QUALITY_SEVERITY: Record<Severity, CodeQualityIssue['severity'
  * path) and unique in the report (a repeat gets its occurrence number mixed in).
  */
 export function renderCodeQuality(log: Log): CodeQualityIssue[] {
-  const seen = new Map<string, number>();
-  return findingsOf(log)
-    .filter(isOpen)
-    .map((f) => {
-      const path = pathOf(f);
-      const base = digest([f.tool, f.fingerprint ?? `${f.ruleId}\u0000${f.message}`, path]);
-      const n = seen.get(base) ?? 0;
-      seen.set(base, n + 1);
-      return {
-        description: description(f),
-        check_name: text(`${f.tool}/${f.ruleId}`, 250),
-        fingerprint: n === 0 ? base : digest([base, n]),
-        severity: CODE_QUALITY_SEVERITY[f.severity],
-        location: { path, lines: { begin: f.line && f.line > 0 ? f.line : 1 } },
-        type: 'issue' as const,
-        categories: ['Security'],
-        engine_name: text(f.tool, 100),
-      };
-    });
+  return [...codeQualityIssues(log)];
+}
+
+/** renderCodeQuality's issues one by one, from one lazy walk (a spooled log is read sequentially). */
+export function* codeQualityIssues(log: Log): Generator<CodeQualityIssue> {
+  // Occurrences per base fingerprint: interned off the heap, a count each (not a Map of millions of strings).
+  const bases = new KeyTable();
+  let seen = new Uint32Array(1024);
+  for (const f of eachFinding(log)) {
+    if (!isOpen(f)) continue;
+    const path = pathOf(f);
+    const base = digest([f.tool, f.fingerprint ?? `${f.ruleId}\u0000${f.message}`, path]);
+    const id = bases.add(base);
+    seen = grown(seen, id);
+    const n = seen[id]!++;
+    yield {
+      description: description(f),
+      check_name: text(`${f.tool}/${f.ruleId}`, 250),
+      fingerprint: n === 0 ? base : digest([base, n]),
+      severity: CODE_QUALITY_SEVERITY[f.severity],
+      location: { path, lines: { begin: f.line && f.line > 0 ? f.line : 1 } },
+      type: 'issue' as const,
+      categories: ['Security'],
+      engine_name: text(f.tool, 100),
+    };
+  }
 }
 
 function description(f: FindingView): string {

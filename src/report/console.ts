@@ -4,9 +4,9 @@ import { readVerdict, type FindingRef, type Reason, type Verdict } from '../poli
 import { SEVERITIES, type Severity } from '../sarif/severity.js';
 import { summarise, sumCounts } from '../sarif/summary.js';
 import { forTerminalLine } from '../text/escape.js';
-import { bySeverity, findingsOf, isOpen, type FindingView } from './findings.js';
+import { bySeverity, eachFinding, isOpen, type FindingView } from './findings.js';
 import type { RenderOptions, Reporter } from './types.js';
-import { firstSorted } from '../policy/top.js';
+import { FirstSorted } from '../policy/top.js';
 import { isSpooled, type SpooledResults } from '../sarif/spooled-types.js';
 
 /** The one screen: tool × severity table, distinct count after merging, verdict and reasons. */
@@ -82,9 +82,11 @@ export function renderConsole(log: Log, opts: RenderOptions): string {
 
 const TOP = 5;
 
+/** The worst TOP open findings and how many are open, from one lazy walk (a spooled run is not indexable). */
 function topFromLog(log: Log): { shown: FindingRef[]; count: number } {
-  const open = findingsOf(log).filter(isOpen);
-  return { shown: firstSorted(open, TOP, bySeverity).map(refOf), count: open.length };
+  const top = new FirstSorted(TOP, bySeverity);
+  for (const f of eachFinding(log)) if (isOpen(f)) top.add(f);
+  return { shown: top.kept.map(refOf), count: top.count };
 }
 
 

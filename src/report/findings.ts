@@ -73,31 +73,41 @@ type RuleOf = (r: Result) => ReportingDescriptor | undefined;
 
 /** A run's rule of a result: by ruleIndex when it names one, else by ruleId (the first rule with that id). */
 function ruleLookup(run: Run): RuleOf {
+  const rules = ruleReader(run);
+  return (r) => {
+    if (typeof r.ruleIndex === 'number') {
+      const rule = rules.at(r.ruleIndex);
+      if (rule) return rule;
+    }
+    return r.ruleId === undefined ? undefined : rules.byId(r.ruleId);
+  };
+}
+
+/**
+ * A run's rules by number and by id (the first rule with that id, as `rules.find` gives it), without
+ * indexing a spooled list (SpooledRules: its at(i) and indexOf(id), each rule read as it is named).
+ */
+export function ruleReader(run: Run): { at(i: number): ReportingDescriptor | undefined; byId(id: string | undefined): ReportingDescriptor | undefined } {
   const rules = run.tool.driver.rules ?? [];
   if (isSpooledRules(rules)) {
-    const spooled: SpooledRules = rules; // its at(i) and indexOf(id), not Array's
+    const spooled: SpooledRules = rules;
     // One read per rule named; results naming the same rule one after another (SARIF tools) read it once.
     let lastIndex = -1;
     let last: ReportingDescriptor | undefined;
-    const at = (i: number) => (i === lastIndex ? last! : ((lastIndex = i), (last = spooled.at(i))));
-    return (r) => {
-      const ri = r.ruleIndex;
-      if (typeof ri === 'number' && Number.isInteger(ri) && ri >= 0 && ri < spooled.length) return at(ri);
-      if (r.ruleId === undefined) return undefined;
-      const i = spooled.indexOf(r.ruleId);
-      return i < 0 ? undefined : at(i);
-    };
+    const at = (i: number) => (!Number.isInteger(i) || i < 0 || i >= spooled.length ? undefined : i === lastIndex ? last : ((lastIndex = i), (last = spooled.at(i))));
+    return { at, byId: (id) => (id === undefined ? undefined : at(spooled.indexOf(id))) };
   }
   // Rules by id, made on first use: results without ruleIndex would otherwise search the list each time.
-  let byId: Map<string, ReportingDescriptor> | undefined;
-  return (r) => {
-    if (typeof r.ruleIndex === 'number' && rules[r.ruleIndex]) return rules[r.ruleIndex];
-    if (r.ruleId === undefined) return undefined;
-    if (!byId) {
-      byId = new Map();
-      for (const rule of rules) if (!byId.has(rule.id)) byId.set(rule.id, rule);
-    }
-    return byId.get(r.ruleId);
+  let byId: Map<string | undefined, ReportingDescriptor> | undefined;
+  return {
+    at: (i) => rules[i],
+    byId: (id) => {
+      if (!byId) {
+        byId = new Map();
+        for (const rule of rules) if (!byId.has(rule.id)) byId.set(rule.id, rule);
+      }
+      return byId.get(id);
+    },
   };
 }
 

@@ -6,7 +6,8 @@ import { summarise, sumCounts } from '../sarif/summary.js';
 import { forHtml, forHtmlScriptJson, showInvisible, toWellFormed } from '../text/escape.js';
 import { VERSION } from '../version.js';
 import { displayUri } from './console.js';
-import { bySeverity, findingsOf, type FindingView } from './findings.js';
+import { bySeverity, eachFinding, type FindingView } from './findings.js';
+import { FirstSortedHeap } from '../policy/top.js';
 import { HTML_SCRIPT } from './html-script.js';
 import { HTML_STYLE } from './html-style.js';
 import type { Reporter } from './types.js';
@@ -107,8 +108,10 @@ function clean(s: string | undefined, max = 4000): string {
 function reportData(log: Log, maxFindings: number) {
   const verdict = readVerdict(log);
   const summary = verdict?.summary ?? summarise(log);
-  const all = findingsOf(log).sort(bySeverity);
-  const kept = all.slice(0, maxFindings);
+  // The first maxFindings as the stable sort by bySeverity orders them, from one lazy walk; the rest only counted.
+  const top = new FirstSortedHeap(maxFindings, bySeverity);
+  for (const f of eachFinding(log)) top.add(f);
+  const kept = top.sorted();
   const reason = (r: Reason) => ({ code: clean(r.code, 80), rule: clean(r.rule, 300), message: clean(r.message, 1000) });
   const all_ = sumCounts(summary.total);
   return {
@@ -120,7 +123,7 @@ function reportData(log: Log, maxFindings: number) {
     summary: { total: summary.total, distinct: summary.distinct, suppressed: summary.suppressed, distinctTotal: summary.distinctTotal },
     tools: summary.tools.map((t) => ({ name: clean(t.tool, 200), category: clean(t.category, 200), succeeded: t.succeeded, optional: t.optional, counts: t.counts, suppressed: t.suppressed })),
     findings: kept.map((f, index) => findingData(f, index)),
-    omitted: all.length - kept.length,
+    omitted: top.count - kept.length,
   };
 }
 

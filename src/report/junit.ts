@@ -1,9 +1,9 @@
 import type { Log, Result, Run } from 'sarif';
 import { readVerdict, type Reason } from '../policy/verdict.js';
-import { runOptional, runSucceeded } from '../sarif/props.js';
+import { eachResult, isSuppressed, runOptional, runSucceeded } from '../sarif/props.js';
 import { forXml, showInvisible } from '../text/escape.js';
 import { displayUri } from './console.js';
-import { findingsOf, type FindingView } from './findings.js';
+import { FindingViews, type FindingView } from './findings.js';
 import type { Reporter } from './types.js';
 import { violationTest } from './violations.js';
 import { ERROR_CODES } from '../policy/evaluate.js';
@@ -14,6 +14,9 @@ export const junitReporter: Reporter = {
   extension: 'xml',
   render(log, opts) {
     return renderJunit(log, { failOn: opts.failOn });
+  },
+  chunks(log, opts) {
+    return junitChunks(log, { failOn: opts.failOn });
   },
 };
 
@@ -28,42 +31,42 @@ export const junitReporter: Reporter = {
  * in the test view even when there are no findings. Fixed (absent) findings are not tests.
  */
 export function renderJunit(log: Log, opts: { failOn?: Parameters<typeof violationTest>[1] } = {}): string {
+  return [...junitChunks(log, opts)].join('');
+}
+
+type Counts = { tests: number; failures: number; errors: number; skipped: number };
+
+/**
+ * renderJunit's text in pieces, from two lazy walks of the results: the header's totals and each
+ * suite's counts come before its cases, so the first walk only counts (no finding view, no text)
+ * and the second writes the cases one by one — a spooled log is read sequentially, never held.
+ */
+export function* junitChunks(log: Log, opts: { failOn?: Parameters<typeof violationTest>[1] } = {}): Generator<string> {
   const violates = violationTest(log, opts.failOn);
   const verdict = readVerdict(log);
-  const suites: string[] = [];
-  let tests = 0;
-  let failures = 0;
-  let errors = 0;
-  let skipped = 0;
+  const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const add = (c: Counts) => {
+    total.tests += c.tests;
+    total.failures += c.failures;
+    total.errors += c.errors;
+    total.skipped += c.skipped;
+  };
 
-  const findings = findingsOf(log);
-  let k = 0;
-  log.runs.forEach((run) => {
-    const cases: string[] = [];
+  const runCounts = log.runs.map((run): Counts => {
     const counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-    const name = suiteName(run);
-    if (!runSucceeded(run)) {
-      const note = run.invocations?.find((i) => i.executionSuccessful === false)?.toolExecutionNotifications?.[0]?.message.text ?? 'the scanner did not complete';
+    const scanner = scannerCase(run);
+    if (scanner) {
       counts.tests++;
-      if (runOptional(run)) {
-        counts.skipped++;
-        cases.push(testcase(`${name}: scanner run`, name, undefined, `<skipped message="${attr(`optional scanner failed: ${note}`)}"/>`));
-      } else {
-        counts.errors++;
-        cases.push(testcase(`${name}: scanner run`, name, undefined, `<error message="${attr(`scanner failed: ${note}`)}" type="scanner-failed">${text([note])}</error>`));
-      }
+      counts[scanner.counts]++;
     }
-    for (const result of run.results ?? []) {
-      const f = findings[k++]!;
-      if (f.baselineState === 'absent') continue;
+    for (const { result } of resultsOf(log, run)) {
+      if (result.baselineState === 'absent') continue;
       counts.tests++;
-      cases.push(findingCase(f, run, result, violates, counts));
+      const outcome = caseOutcome(run, result, violates);
+      if (outcome !== 'passed') counts[outcome]++;
     }
-    tests += counts.tests;
-    failures += counts.failures;
-    errors += counts.errors;
-    skipped += counts.skipped;
-    suites.push(suite(name, counts, cases));
+    add(counts);
+    return counts;
   });
 
   // The verdict as its own suite.
@@ -86,36 +89,56 @@ export function renderJunit(log: Log, opts: { failOn?: Parameters<typeof violati
     pc.skipped++;
     policyCases.push(testcase('verdict', 'secgate.policy', undefined, '<skipped message="no verdict in this log (not written by secgate check)"/>'));
   }
-  suites.push(suite('secgate policy', pc, policyCases));
-  tests += pc.tests;
-  failures += pc.failures;
-  errors += pc.errors;
-  skipped += pc.skipped;
+  add(pc);
 
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="secgate" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="0">`,
-    ...suites,
-    '</testsuites>',
-    '',
-  ].join('\n');
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  yield `<testsuites name="secgate" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" skipped="${total.skipped}" time="0">\n`;
+  const views = new FindingViews();
+  for (const [i, run] of log.runs.entries()) {
+    const name = suiteName(run);
+    yield suiteHead(name, runCounts[i]!);
+    const scanner = scannerCase(run);
+    if (scanner) yield `\n${testcase(`${name}: scanner run`, name, undefined, scanner.body)}`;
+    for (const { result } of resultsOf(log, run)) {
+      if (result.baselineState === 'absent') continue;
+      yield `\n${findingCase(views.of(run, result), caseOutcome(run, result, violates))}`;
+    }
+    yield `\n${SUITE_END}\n`;
+  }
+  yield `${[suiteHead('secgate policy', pc), ...policyCases, SUITE_END].join('\n')}\n`;
+  yield '</testsuites>\n';
 }
 
-function findingCase(f: FindingView, run: Run, result: Result, violates: (run: Run, r: Result) => boolean, counts: { failures: number; skipped: number }): string {
+/** One run's results as eachResult gives them (a spooled run read sequentially, never indexed). */
+function resultsOf(log: Log, run: Run) {
+  return eachResult({ ...log, runs: [run] });
+}
+
+/** A scanner that did not complete: its testcase's body and the count it adds to (an optional one is skipped). */
+function scannerCase(run: Run): { body: string; counts: 'errors' | 'skipped' } | undefined {
+  if (runSucceeded(run)) return undefined;
+  const note = run.invocations?.find((i) => i.executionSuccessful === false)?.toolExecutionNotifications?.[0]?.message.text ?? 'the scanner did not complete';
+  return runOptional(run)
+    ? { body: `<skipped message="${attr(`optional scanner failed: ${note}`)}"/>`, counts: 'skipped' }
+    : { body: `<error message="${attr(`scanner failed: ${note}`)}" type="scanner-failed">${text([note])}</error>`, counts: 'errors' };
+}
+
+/** What a finding's testcase is: skipped (suppressed), a failure (violates the policy) or passed. */
+function caseOutcome(run: Run, result: Result, violates: (run: Run, r: Result) => boolean): 'skipped' | 'failures' | 'passed' {
+  return isSuppressed(result) ? 'skipped' : violates(run, result) ? 'failures' : 'passed';
+}
+
+function findingCase(f: FindingView, outcome: ReturnType<typeof caseOutcome>): string {
   const where = f.uri ? `${displayUri(f.uri)}${f.line ? `:${f.line}` : ''}` : f.url;
   const name = `[${f.severity}] ${f.ruleId}${f.package ? ` ${f.package}` : ''}${where ? ` at ${where}` : ''}`;
   const classname = `${f.tool}${f.kind ? `.${f.kind}` : ''}`;
   const file = f.uri ? displayUri(f.uri) : undefined;
-  if (f.suppressed) {
-    counts.skipped++;
+  if (outcome === 'skipped') {
     const s = f.suppressions.find((x) => x.status === undefined || x.status === 'accepted');
     const why = `suppressed (${s?.kind ?? 'external'})${s?.justification ? `: ${s.justification}` : ''}${s?.expires ? ` — until ${s.expires}` : ''}`;
     return testcase(name, classname, file, `<skipped message="${attr(why)}"/>`);
   }
-  if (violates(run, result)) {
-    counts.failures++;
-    return testcase(name, classname, file, `<failure message="${attr(f.message)}" type="${attr(f.severity)}">${text(details(f))}</failure>`);
-  }
+  if (outcome === 'failures') return testcase(name, classname, file, `<failure message="${attr(f.message)}" type="${attr(f.severity)}">${text(details(f))}</failure>`);
   return testcase(name, classname, file, `<system-out>${text(details(f))}</system-out>`);
 }
 
@@ -149,9 +172,11 @@ function reasonBody(r: Reason): string[] {
   return [r.message, ...refs, ...(more > 0 ? [`… and ${more} more`] : [])];
 }
 
-function suite(name: string, c: { tests: number; failures: number; errors: number; skipped: number }, cases: string[]): string {
-  return [`  <testsuite name="${attr(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0">`, ...cases, '  </testsuite>'].join('\n');
+function suiteHead(name: string, c: Counts): string {
+  return `  <testsuite name="${attr(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0">`;
 }
+
+const SUITE_END = '  </testsuite>';
 
 function testcase(name: string, classname: string, file: string | undefined, body: string): string {
   const head = `    <testcase name="${attr(name)}" classname="${attr(classname)}"${file ? ` file="${attr(file)}"` : ''} time="0"`;

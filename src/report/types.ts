@@ -34,6 +34,6 @@ export interface Reporter {
   /** File extension for `-o` defaults. */
   readonly extension: string;
   render(log: Log, opts: RenderOptions): string;
-  /** The same text as render, in pieces, for reports that can outgrow one string (the SARIF log itself). */
+  /** The same text as render, in pieces, for reports that can outgrow one string (the SARIF log, Code Quality, JUnit). */
   chunks?(log: Log, opts: RenderOptions): Iterable<string>;
 }

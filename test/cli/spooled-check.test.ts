@@ -97,7 +97,7 @@ interface Case {
   copies?: Record<string, string>;
   /** More set-up in the working directory (a git repository, a baseline log). */
   setup?: (dir: string) => void;
-  /** --report markdown/junit/html and --history on the --json run. */
+  /** --report markdown/junit/html/codequality/compliance/console and --history on the --json run. */
   outputs?: boolean;
   /** More environment (given the working directory), and files it makes the CLI write there. */
   env?: (dir: string) => NodeJS.ProcessEnv;
@@ -112,8 +112,8 @@ interface Case {
   shows?: Record<string, RegExp[]>;
 }
 
-const REPORT_FILES = ['r.md', 'r.xml', 'r.html'];
-const REPORT_ARGS = ['--report', 'markdown:r.md', '--report', 'junit:r.xml', '--report', 'html:r.html', '--history', 'history.jsonl'];
+const REPORT_FILES = ['r.md', 'r.xml', 'r.html', 'r-cq.json', 'r-compliance.md', 'r.txt'];
+const REPORT_ARGS = ['--report', 'markdown:r.md', '--report', 'junit:r.xml', '--report', 'html:r.html', '--report', 'codequality:r-cq.json', '--report', 'compliance:r-compliance.md', '--report', 'console:r.txt', '--history', 'history.jsonl'];
 
 const thresholdsYml = `policy:
   fail_on:
