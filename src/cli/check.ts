@@ -89,7 +89,7 @@ export async function finishGate(runs: Run[], config: Config, opts: CheckOptions
   const reportSpecs = await reportSpecsOf(opts);
   const policyInputs = await policyInputsOf(config, opts, ctx);
   const { log, verdict } = gate({ runs, config, now: ctx.now(), ...policyInputs });
-  return afterGate({ log, verdict, full: () => log }, config, opts, ctx, reportSpecs);
+  return afterGate({ log, verdict }, config, opts, ctx, reportSpecs);
 }
 
 export async function reportSpecsOf(opts: CheckOptions): Promise<ReportSpec[]> {
@@ -103,12 +103,13 @@ export async function policyInputsOf(config: Config, opts: CheckOptions, ctx: Cl
   return policyInputs;
 }
 
-/** What the gate decided: the log (its results maybe spooled), and the log with every result an object, made on demand. */
+/**
+ * What the gate decided: the log, its results maybe spooled — every consumer after the gate walks
+ * it as it is (eachResult), none reads it back whole.
+ */
 export interface GateResult {
   log: Log;
   verdict: Verdict;
-  /** The log with every result in memory, for the consumers that walk them all (reports, actions, comments, history). */
-  full: () => Log;
   /** The most important open findings, when the log's results are not in memory (the console's pass case). */
   topOpen?: (k: number) => { shown: FindingRef[]; count: number };
 }

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Log, Result, Run } from 'sarif';
+import type { Result, Run } from 'sarif';
 import type { Config } from '../config/types.js';
 import { OutputError } from '../errors.js';
 import { ResultSpool } from '../io/result-spool.js';
@@ -11,8 +11,6 @@ import { embedVerdict } from '../policy/verdict.js';
 import type { SinkFactory } from '../sarif/builder.js';
 import { mergeRuns } from '../sarif/merge.js';
 import { SpooledRunBuilder } from '../sarif/spooled.js';
-import { isSpooled } from '../sarif/spooled-types.js';
-import { isSpooledRules } from '../sarif/spooled-rules.js';
 import { createResultValidator, createRuleValidator, type SchemaProblem } from '../sarif/validate.js';
 import { afterGate, bytesFromEnv, policyInputsOf, readReports, reportSpecsOf, type CheckOptions } from './check.js';
 import type { CliContext } from './context.js';
@@ -81,23 +79,10 @@ async function spooledCheck(inputs: ReportInput[], config: Config, opts: CheckOp
     const log = mergeRuns(runs);
     const verdict = ledger.finish(log);
     embedVerdict(log, verdict);
-    let full: Log | undefined;
-    return await afterGate({ log, verdict, full: () => (full ??= hydrateLog(log)), topOpen: (k) => ledger.topOpen(k) }, config, opts, ctx, reportSpecs);
+    return await afterGate({ log, verdict, topOpen: (k) => ledger.topOpen(k) }, config, opts, ctx, reportSpecs);
   } finally {
     spool.close();
   }
-}
-
-/** The log with every spooled run's results (patches applied, extras after) and rules read back as objects. */
-export function hydrateLog(log: Log): Log {
-  return {
-    ...log,
-    runs: log.runs.map((original): Run => {
-      const rules = original.tool.driver.rules;
-      const run = isSpooledRules(rules) ? { ...original, tool: { ...original.tool, driver: { ...original.tool.driver, rules: [...rules] } } } : original;
-      return isSpooled(run.results) ? { ...run, results: [...run.results] } : run;
-    }),
-  };
 }
 
 /** A result or rule secgate built is not SARIF: its own bug, exit 2 before anything is written. */

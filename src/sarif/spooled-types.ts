@@ -5,7 +5,7 @@ import type { Result } from 'sarif';
  * heap: what `secgate check` does with big inputs, so memory follows the gate's compact per-result
  * keys, not the findings. A Run's `results` is then one of these (cast to Result[]): the gate
  * (src/policy/ledger.ts), the validator, fitGithubLimits and the SARIF writer read it through this
- * interface; anything else is given a hydrated log (`hydrateLog`), never this object.
+ * interface; everything else walks it with `eachResult` (src/sarif/props.ts), which reads it in order.
  *
  * Spooled texts are compact JSON of the result as the adapter built it (suppressions from waivers
  * and VEX included), WITHOUT `ruleIndex`, `baselineState` and `correlationGuid`: those are decided

@@ -5,7 +5,7 @@ import { embedVerdict, type Verdict } from '../../src/policy/verdict.js';
 import { SEVERITIES } from '../../src/sarif/severity.js';
 import { SpooledRuleStore } from '../../src/sarif/spooled-rules.js';
 import { summarise } from '../../src/sarif/summary.js';
-import { hydrateLog } from '../../src/cli/spool-gate.js';
+import { hydrateLog } from './hydrate.js';
 import { realSpooled } from './fake-spooled.js';
 
 /**

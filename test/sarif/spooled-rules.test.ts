@@ -8,7 +8,7 @@ import { GITHUB_LIMITS, fitGithubLimits } from '../../src/sarif/github-limits.js
 import { isSpooledRules, type RuleSpool, type SpooledRules } from '../../src/sarif/spooled-rules.js';
 import { isSpooled } from '../../src/sarif/spooled-types.js';
 import { createSarifValidator } from '../../src/sarif/validate.js';
-import { hydrateLog } from '../../src/cli/spool-gate.js';
+import { hydrateLog } from '../helpers/hydrate.js';
 import { SEVERITIES } from '../../src/sarif/severity.js';
 
 const spools: ResultSpool[] = [];
