@@ -105,6 +105,9 @@ export class SpooledRunBuilder {
 }
 
 /** A result fitGithubLimits changes as an object: a `rule` member, or over 1,000 locations or related locations. */
+/** Characters of spooled texts parsed together when the results are walked. */
+const WALK_BATCH = 64 << 10;
+
 function needsObject(result: Result): boolean {
   return (
     result.rule !== undefined ||
@@ -202,7 +205,20 @@ export class SpooledRun implements SpooledResults {
 
   *[Symbol.iterator](): Generator<Result, void, undefined> {
     // A text is the result with its members in place: parsing it gives at(i), read sequentially.
-    for (const text of this.texts()) yield JSON.parse(text) as Result;
+    // Parsed ~64 KB of them at a time (one JSON.parse of "[t1,t2,…]"): every consumer after the
+    // gate walks the spool like this, and one parse per text cost ~1.5× as much.
+    let batch: string[] = [];
+    let bytes = 0;
+    for (const text of this.texts()) {
+      batch.push(text);
+      bytes += text.length;
+      if (bytes >= WALK_BATCH) {
+        yield* JSON.parse(`[${batch.join(',')}]`) as Result[];
+        batch = [];
+        bytes = 0;
+      }
+    }
+    if (batch.length) yield* JSON.parse(`[${batch.join(',')}]`) as Result[];
     yield* this.extras;
   }
 

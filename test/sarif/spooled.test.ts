@@ -180,6 +180,17 @@ describe('SpooledRunBuilder and SpooledRun: the written texts are the results, p
     ]);
   });
 
+  it('the iterator parses texts in batches: results across many batch boundaries (and one bigger than a batch) come out whole, in order', () => {
+    const results: Result[] = Array.from({ length: 400 }, (_, i) => ({ ruleId: `r${i}`, message: { text: `${'x'.repeat(i % 7 === 0 ? 3000 : 300)} ${i} "\u2028 é` } }) as Result);
+    results.splice(123, 0, { ruleId: 'big', message: { text: 'y'.repeat(200_000) } } as Result);
+    const run = spool(results, undefined, [{ ruleId: 'extra', message: { text: 'z' } } as Result]);
+    run.setPatch((i) => ({ correlationGuid: `g${i}` }));
+    const all = [...run];
+    expect(all).toHaveLength(402);
+    expect(all.slice(0, 401)).toEqual(results.map((r, i) => ({ ...expected(r, {}), correlationGuid: `g${i}` })));
+    expect(all[401]).toEqual({ ruleId: 'extra', message: { text: 'z' } });
+  });
+
   it('the iterator yields every result (spooled, then extras) and length counts both; isSpooled knows it', () => {
     fc.assert(
       fc.property(fc.array(result, { maxLength: 15 }), fc.array(result, { maxLength: 3 }), (results, extras) => {
