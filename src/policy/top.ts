@@ -6,8 +6,12 @@
 export function firstSorted<T>(items: Iterable<T>, k: number, cmp: (a: T, b: T) => number): T[] {
   if (k <= 0) return [];
   // Kept in a sorted array, each insertion moves up to k items: for a long list (explain_top: 100000)
-  // a plain sort is the cheaper way to the same answer.
-  if (k > SORT_ABOVE) return [...items].sort(cmp).slice(0, k);
+  // a bounded heap is the cheaper way to the same answer.
+  if (k > SORT_ABOVE) {
+    const heap = new FirstSortedHeap(k, cmp);
+    for (const item of items) heap.add(item);
+    return heap.sorted();
+  }
   const top = new FirstSorted(k, cmp);
   for (const item of items) top.add(item);
   return top.kept;
