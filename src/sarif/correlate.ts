@@ -1,5 +1,5 @@
 import type { Log, Result, Run } from 'sarif';
-import { guidFrom } from './hash.js';
+import { guidBytesInto, guidText } from './hash.js';
 import { grown } from '../io/grown.js';
 import { KeyTable } from '../io/key-table.js';
 import { stableUrl } from './uri.js';
@@ -171,45 +171,11 @@ class KeyClasses {
    */
   guidOf(n: number): string {
     const r = this.find(n);
-    if (this.guidBytes.length < this.keys.size * 16) this.guidBytes = grownTo(this.guidBytes, this.keys.size * 16);
-    const at = r * 16;
-    const bytes = this.guidBytes;
-    // A GUID's third group starts with "5" (its version), so a stored one is never all zero bytes.
-    if (bytes[at + 6] === 0) {
-      const guid = guidFrom(this.keys.get(r));
-      for (let i = 0, h = 0; i < 16; i++, h += 2) {
-        if (h === 8 || h === 13 || h === 18 || h === 23) h++; // the dashes
-        bytes[at + i] = (hexValue(guid.charCodeAt(h)) << 4) | hexValue(guid.charCodeAt(h + 1));
-      }
-      return guid;
-    }
-    return guidText(bytes, at);
+    this.guidBytes = grown(this.guidBytes, this.keys.size * 16 - 1);
+    // A GUID's byte 6 holds its version (5): a stored one is never zero there.
+    if (this.guidBytes[r * 16 + 6] === 0) guidBytesInto(this.keys.get(r), this.guidBytes, r * 16);
+    return guidText(this.guidBytes, r * 16);
   }
-}
-
-/** `a` copied into a longer array of at least `n` bytes (doubling), the rest zero. */
-function grownTo(a: Uint8Array, n: number): Uint8Array {
-  let size = Math.max(1024, a.length * 2);
-  while (size < n) size *= 2;
-  const next = new Uint8Array(size);
-  next.set(a);
-  return next;
-}
-
-const hexValue = (c: number) => (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
-const HEX = '0123456789abcdef';
-const GUID_TEXT = Buffer.alloc(36);
-
-/** The 8-4-4-4-12 text of 16 stored GUID bytes (lower-case hex, as guidFrom writes it). */
-function guidText(bytes: Uint8Array, at: number): string {
-  const out = GUID_TEXT;
-  for (let i = 0, o = 0; i < 16; i++) {
-    if (i === 4 || i === 6 || i === 8 || i === 10) out[o++] = 0x2d;
-    const b = bytes[at + i]!;
-    out[o++] = HEX.charCodeAt(b >>> 4);
-    out[o++] = HEX.charCodeAt(b & 15);
-  }
-  return out.toString('latin1', 0, 36);
 }
 
 /** Does the package key name a version ("…@1.2.3"; not "…@", which npm audit's versionless key ends with)? */

@@ -20,18 +20,38 @@ export function digest(parts: readonly (string | number | undefined)[], length =
 
 /** A deterministic GUID (RFC 4122 layout, version 5-style bits) from a key: same key, same GUID. */
 export function guidFrom(key: string): string {
+  guidBytesInto(key, SCRATCH, 0);
+  return guidText(SCRATCH, 0);
+}
+
+/**
+ * The 16 bytes of guidFrom(key) into `out` at `at`: the key's SHA-1, its version nibble 5 and the
+ * RFC 4122 variant bits set. A caller that keeps many GUIDs keeps these, not strings.
+ */
+export function guidBytesInto(key: string, out: Uint8Array, at: number): void {
   const hex40 = hex('sha1', key);
-  // xxxxxxxx-xxxx-5xxx-Vxxx-xxxxxxxxxxxx, written into one buffer and read back as one flat string:
-  // slices joined by a template stay ~10 heap objects per GUID until serialised (100k on big logs).
-  const out = GUID_BYTES;
-  let o = 0;
-  for (let i = 0; i < 32; i++) {
-    if (i === 8 || i === 12 || i === 16 || i === 20) out[o++] = 0x2d; // -
-    out[o++] = i === 12 ? 0x35 : i === 16 ? VARIANT[parseInt(hex40[16]!, 16) & 0x3]! : hex40.charCodeAt(i);
+  for (let i = 0; i < 16; i++) {
+    const b = (hexValue(hex40.charCodeAt(2 * i)) << 4) | hexValue(hex40.charCodeAt(2 * i + 1));
+    out[at + i] = i === 6 ? 0x50 | (b & 0x0f) : i === 8 ? 0x80 | (b & 0x3f) : b;
+  }
+}
+
+/**
+ * The 8-4-4-4-12 lower-case text of 16 GUID bytes, written into one buffer and read back as one
+ * flat string: slices joined by a template stay ~10 heap objects per GUID until serialised.
+ */
+export function guidText(bytes: Uint8Array, at: number): string {
+  const out = GUID_TEXT;
+  for (let i = 0, o = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out[o++] = 0x2d; // -
+    const b = bytes[at + i]!;
+    out[o++] = HEX.charCodeAt(b >>> 4);
+    out[o++] = HEX.charCodeAt(b & 15);
   }
   return out.toString('latin1', 0, 36);
 }
 
-const GUID_BYTES = Buffer.alloc(36);
-/** "8", "9", "a", "b": the RFC 4122 variant digit. */
-const VARIANT = [0x38, 0x39, 0x61, 0x62];
+const hexValue = (c: number) => (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
+const HEX = '0123456789abcdef';
+const GUID_TEXT = Buffer.alloc(36);
+const SCRATCH = new Uint8Array(16);
