@@ -101,13 +101,12 @@ export class SpooledRunBuilder {
     }
     return code;
   }
-
 }
 
-/** A result fitGithubLimits changes as an object: a `rule` member, or over 1,000 locations or related locations. */
 /** Characters of spooled texts parsed together when the results are walked. */
 const WALK_BATCH = 64 << 10;
 
+/** A result fitGithubLimits changes as an object: a `rule` member, or over 1,000 locations or related locations. */
 function needsObject(result: Result): boolean {
   return (
     result.rule !== undefined ||
