@@ -3,8 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { Log, Result, Run } from 'sarif';
-import { LargeJsonError, readLargeJson } from '../io/json-large.js';
-import { STREAM_RECORDS_ABOVE } from '../io/read-report.js';
+import { readLargeJson } from '../io/json-large.js';
+import { largeJsonFailure, STREAM_RECORDS_ABOVE } from '../io/read-report.js';
 import { isLazyArray } from '../scanners/lazy-array.js';
 import type { Config } from '../config/types.js';
 import { ConfigError, ReportError } from '../errors.js';
@@ -80,7 +80,7 @@ async function readBaseline(path: string, shown: string, streamAbove: number): P
  * holds. Only what matching needs of a run is kept: its tool's name and its results — not its rules.
  */
 function readLargeBaseline(path: string, shown: string): Log {
-  const fail = (e: unknown) => baselineFailure(shown, e);
+  const fail = (e: unknown) => largeJsonFailure(shown, e, BASELINE_FAILURE_HINTS);
   let doc: Record<string, unknown>;
   try {
     // Every results array over 1 MiB is walked from the file, not parsed whole.
@@ -111,10 +111,7 @@ const BASELINE_HINT = 'pass a log written by `secgate check` or `secgate baselin
 const notSarif = (shown: string) => new ReportError(shown, 'not a SARIF 2.1.0 log', BASELINE_HINT);
 
 /** A damaged big baseline (found while it is walked) is the same one line as any unreadable report. */
-function baselineFailure(shown: string, e: unknown): unknown {
-  if (!(e instanceof LargeJsonError)) return e;
-  return new ReportError(shown, e.message, e.truncated ? 'the baseline file is cut short: write it again (secgate baseline, or the --sarif of a complete check)' : BASELINE_HINT, `byte ${e.offset}`);
-}
+const BASELINE_FAILURE_HINTS = { truncated: 'the baseline file is cut short: write it again (secgate baseline, or the --sarif of a complete check)', invalid: BASELINE_HINT };
 
 /** `items`, each walk of it turning a reader's error into the one line `fail` makes. */
 function failingAs(items: Iterable<unknown>, fail: (e: unknown) => unknown): Iterable<unknown> {

@@ -133,14 +133,21 @@ function readLargeReport(input: ReportInput, opts: ReadOptions, size: number): R
   return convertDocument(input, adapter, doc, doc, forced, opts);
 }
 
-function largeJsonFailure(path: string, e: unknown): unknown {
+/** What to do about a damaged big file: cut short, or not valid JSON (a scanner report's by default). */
+export interface LargeJsonHints {
+  truncated: string;
+  invalid: string;
+}
+
+const REPORT_HINTS: LargeJsonHints = {
+  truncated: 'the scanner was probably killed while writing it, or the disk was full: re-run the scanner',
+  invalid: "check that the file is the scanner's JSON output, not its log or table output",
+};
+
+/** A streamed file's LargeJsonError as the one ReportError line (with its byte offset); anything else as it is. */
+export function largeJsonFailure(path: string, e: unknown, hints: LargeJsonHints = REPORT_HINTS): unknown {
   if (!(e instanceof LargeJsonError)) return e;
-  return new ReportError(
-    path,
-    e.message,
-    e.truncated ? 'the scanner was probably killed while writing it, or the disk was full: re-run the scanner' : "check that the file is the scanner's JSON output, not its log or table output",
-    `byte ${e.offset}`,
-  );
+  return new ReportError(path, e.message, e.truncated ? hints.truncated : hints.invalid, `byte ${e.offset}`);
 }
 
 /** The pure half of readReport: text in, runs out. */
