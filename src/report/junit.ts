@@ -1,6 +1,6 @@
 import type { Log, Result, Run } from 'sarif';
 import { readVerdict, type Reason } from '../policy/verdict.js';
-import { eachResult, isSuppressed, runOptional, runSucceeded } from '../sarif/props.js';
+import { isSuppressed, runOptional, runSucceeded } from '../sarif/props.js';
 import { forXml, showInvisible } from '../text/escape.js';
 import { displayUri } from './console.js';
 import { FindingViews, type FindingView } from './findings.js';
@@ -59,7 +59,7 @@ export function* junitChunks(log: Log, opts: { failOn?: Parameters<typeof violat
       counts.tests++;
       counts[scanner.counts]++;
     }
-    for (const { result } of resultsOf(log, run)) {
+    for (const result of run.results ?? []) {
       if (result.baselineState === 'absent') continue;
       counts.tests++;
       const outcome = caseOutcome(run, result, violates);
@@ -99,7 +99,7 @@ export function* junitChunks(log: Log, opts: { failOn?: Parameters<typeof violat
     yield suiteHead(name, runCounts[i]!);
     const scanner = scannerCase(run);
     if (scanner) yield `\n${testcase(`${name}: scanner run`, name, undefined, scanner.body)}`;
-    for (const { result } of resultsOf(log, run)) {
+    for (const result of run.results ?? []) {
       if (result.baselineState === 'absent') continue;
       yield `\n${findingCase(views.of(run, result), caseOutcome(run, result, violates))}`;
     }
@@ -107,11 +107,6 @@ export function* junitChunks(log: Log, opts: { failOn?: Parameters<typeof violat
   }
   yield `${[suiteHead('secgate policy', pc), ...policyCases, SUITE_END].join('\n')}\n`;
   yield '</testsuites>\n';
-}
-
-/** One run's results as eachResult gives them (a spooled run read sequentially, never indexed). */
-function resultsOf(log: Log, run: Run) {
-  return eachResult({ ...log, runs: [run] });
 }
 
 /** A scanner that did not complete: its testcase's body and the count it adds to (an optional one is skipped). */

@@ -108,23 +108,15 @@ export function startLine(r: Result): number | undefined {
 }
 
 /**
- * Every (run, result) pair of a log, in order. A spooled run (SpooledResults) is read sequentially
- * through its iterator, one result object at a time: indexing it would not work, and `[...]` would
- * put every result back on the heap.
+ * Every (run, result) pair of a log, in order. Each run's results are walked with for…of, never
+ * indexed: a spooled run (SpooledResults) is iterable, not indexable, and its iterator reads it
+ * sequentially, one result object at a time (`[...]` would put every result back on the heap).
  */
 export function* eachResult(log: Log): Generator<{ run: Run; runIndex: number; result: Result; resultIndex: number }> {
-  // Index loops, not .entries(): no [index, value] pair allocated per result.
   for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
     const run = log.runs[runIndex]!;
-    const results = run.results ?? [];
-    if (isSpooled(results)) {
-      let resultIndex = 0;
-      for (const result of results) yield { run, runIndex, result, resultIndex: resultIndex++ };
-      continue;
-    }
-    for (let resultIndex = 0; resultIndex < results.length; resultIndex++) {
-      yield { run, runIndex, result: results[resultIndex]!, resultIndex };
-    }
+    let resultIndex = 0;
+    for (const result of run.results ?? []) yield { run, runIndex, result, resultIndex: resultIndex++ };
   }
 }
 
