@@ -6,7 +6,7 @@ import { grown } from '../io/grown.js';
 import { KeyTable } from '../io/key-table.js';
 import { FirstSorted } from '../policy/top.js';
 import { eachResult, isSuppressed, locationUri, props, resultAt, severityOf, toolName } from '../sarif/props.js';
-import { rank, SEVERITIES, type Severity } from '../sarif/severity.js';
+import { SEVERITIES, type Severity } from '../sarif/severity.js';
 import { summarise } from '../sarif/summary.js';
 import { workflowCommand } from '../text/escape-workflow.js';
 import type { GithubCi } from './ci-env.js';
@@ -47,13 +47,14 @@ export function annotationLines(log: Log, opts: { pathPrefix?: string } = {}): s
 
 /**
  * annotationLines fed one result at a time (a caller walking the log for more than this walks it
- * once). Per class it keeps only its severity rank, score and where its chosen result is (typed
+ * once). Per class it keeps only its severity, score and where its chosen result is (typed
  * arrays over a KeyTable of class keys); `lines` reads back just the results annotated.
  */
 export class AnnotationTally {
   /** Class ids are dense in order of first sighting: the order a stable sort leaves ties in. */
   private readonly classes = new KeyTable();
-  private ranks = new Uint8Array(1024);
+  /** Per class, its severity as an index into SEVERITIES (0: critical). */
+  private severities = new Uint8Array(1024);
   private scores = new Float64Array(1024);
   private runOf = new Int32Array(1024);
   private resultOf = new Int32Array(1024);
@@ -65,16 +66,16 @@ export class AnnotationTally {
     const key = result.correlationGuid ?? `${runIndex}:${resultIndex}`;
     const known = this.classes.size;
     const id = this.classes.add(key);
-    const r = rank(severityOf(result));
+    const sev = SEVERITIES.indexOf(severityOf(result));
     // A class's candidate is replaced only by a strictly more severe sighting.
-    if (id < known && r <= this.ranks[id]!) return;
-    if (id >= this.ranks.length) {
-      this.ranks = grown(this.ranks, id);
+    if (id < known && sev >= this.severities[id]!) return;
+    if (id >= this.severities.length) {
+      this.severities = grown(this.severities, id);
       this.scores = grown(this.scores, id);
       this.runOf = grown(this.runOf, id);
       this.resultOf = grown(this.resultOf, id);
     }
-    this.ranks[id] = r;
+    this.severities[id] = sev;
     // GitHub's security-severity score: CVSS 9.8 before 9.1.
     this.scores[id] = Number(props(result)['security-severity'] ?? 0) || 0;
     this.runOf[id] = runIndex;
@@ -83,15 +84,15 @@ export class AnnotationTally {
 
   /** The lines for what was added from `log`. */
   lines(log: Log, opts: { pathPrefix?: string } = {}): string[] {
-    const { ranks, scores, runOf, resultOf } = this;
+    const { severities, scores, runOf, resultOf } = this;
     // Severity, then score, then report order. `|| a - b` also orders equal infinite scores (NaN) by first sighting.
-    const order = (a: number, b: number) => ranks[b]! - ranks[a]! || scores[b]! - scores[a]! || a - b;
+    const order = (a: number, b: number) => severities[a]! - severities[b]! || scores[b]! - scores[a]! || a - b;
     const top: Record<AnnotationLevel, FirstSorted<number>> = {
       error: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
       warning: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
       notice: new FirstSorted(ANNOTATIONS_PER_LEVEL, order),
     };
-    for (let id = 0; id < this.classes.size; id++) top[levelOf(SEVERITIES[4 - ranks[id]!]!)].add(id);
+    for (let id = 0; id < this.classes.size; id++) top[levelOf(SEVERITIES[severities[id]!]!)].add(id);
     let hidden = 0;
     for (const level of LEVELS) hidden += top[level].count - top[level].kept.length;
     const shownIds = { error: top.error.kept, warning: top.warning.kept, notice: top.notice.kept };
