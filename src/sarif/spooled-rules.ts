@@ -18,8 +18,8 @@ export interface RuleSpool {
 /**
  * A run's `tool.driver.rules` when the rules live in a spool (spooled `secgate check`: Grype and
  * Trivy name one rule per CVE, ~1 KB each). Cast to ReportingDescriptor[] on the run, like spooled
- * results; the writer, fitGithubLimits and the validator read it through this interface, anything
- * else gets a hydrated log. Indexes are relative to this object (a view keeps some of a run's rules).
+ * results; the writer, fitGithubLimits and the validator read it through this interface, and readers
+ * of one rule find it by index or id (`at`, `indexOf`; src/report/findings.ts ruleReader). Indexes are relative to this object (a view keeps some of a run's rules).
  */
 export interface SpooledRules {
   readonly spooled: true;
@@ -188,7 +188,6 @@ export class SpooledRuleStore {
   /** @internal */ textOf(n: number, maxTags: number | undefined): string {
     return this.complete(n, this.spool.line(n), maxTags);
   }
-
 }
 
 /** Rules of a store: all, or those at `indices` (store numbers), tags cut to `maxTags` when given. */
